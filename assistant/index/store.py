@@ -1,0 +1,277 @@
+"""The index store: chunks and the document manifest in Chroma, embedded or on a server.
+
+Two collections. ``<name>`` holds the chunks with their vectors; ``<name>_documents`` holds
+one record per indexed document, whose ``version`` says which chunks are live. Readers only
+see chunks of live versions, so replacing a document is: write the new chunks (invisible),
+flip the document record (one write), delete the old chunks. A crash at any point leaves
+either the old or the new version visible, never both and never neither; leftovers are
+invisible garbage that the next sync removes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from assistant.settings import Settings
+
+_MANIFEST_SUFFIX = "_documents"
+# Chroma wants a vector on every record; manifest records carry this placeholder.
+_PLACEHOLDER = [1.0]
+
+
+class ModelMismatchError(RuntimeError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class StoreUnavailableError(RuntimeError):
+    """The Chroma server cannot be reached, or the local store cannot be opened."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One indexed document as the manifest knows it."""
+
+    key: str
+    root: str
+    source: str
+    title: str
+    version: str
+    file_hash: str
+    size: int
+    chunks: int
+    indexed_at: str
+    warnings: str = ""
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk read back from the store, with what a citation needs."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    locator: str
+    doc_key: str
+    page: int | None = None
+    section: str | None = None
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> StoredChunk:
+        """Build from a Chroma id, document text and metadata."""
+        return cls(
+            id=chunk_id,
+            text=text,
+            source=str(meta["source"]),
+            title=str(meta["title"]),
+            locator=str(meta["locator"]),
+            doc_key=str(meta["doc_key"]),
+            page=meta.get("page"),
+            section=meta.get("section"),
+        )
+
+
+class Store(Protocol):
+    """What ingestion and retrieval need from an index."""
+
+    def documents(self) -> list[DocumentRecord]: ...
+    def write_chunks(
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None: ...
+    def activate(self, record: DocumentRecord) -> None: ...
+    def deactivate(self, key: str) -> None: ...
+    def collect_garbage(self) -> int: ...
+    def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]: ...
+    def live_chunks(self) -> list[StoredChunk]: ...
+    def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]: ...
+
+
+def make_client(settings: Settings) -> Any:
+    """A Chroma client: HTTP when ``MENTORCOACH_CHROMA_URL`` is set, else embedded on disk."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreUnavailableError(
+                f"MENTORCOACH_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc})"
+            ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ChromaStore:
+    """:class:`Store` on a Chroma client (``PersistentClient`` or ``HttpClient``)."""
+
+    def __init__(self, client: Any, name: str, model_id: str, *, rebuild: bool = False) -> None:
+        self.model_id = model_id
+        self._client = client
+        self._name = name
+        if rebuild:
+            self._drop()
+        self._open()
+
+    def _open(self) -> None:
+        self._chunks = self._client.get_or_create_collection(
+            self._name,
+            metadata={"hnsw:space": "cosine", "embedding_model": self.model_id},
+            embedding_function=None,
+        )
+        indexed_with = (self._chunks.metadata or {}).get("embedding_model")
+        if indexed_with != self.model_id:
+            raise ModelMismatchError(
+                f"The index was built with embedding model {indexed_with!r}, but "
+                f"{self.model_id!r} is configured. Run `mentorcoach ingest --rebuild` to "
+                "re-embed the corpus with the configured model (or set "
+                "MENTORCOACH_EMBEDDING_MODEL back)."
+            )
+        self._manifest = self._client.get_or_create_collection(
+            self._name + _MANIFEST_SUFFIX, embedding_function=None
+        )
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every live document, sorted by root and path."""
+        got = self._manifest.get(include=["metadatas"])
+        records = [DocumentRecord(**json.loads(m["record"])) for m in got["metadatas"] or []]
+        return sorted(records, key=lambda r: (r.root, r.source))
+
+    def write_chunks(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Write chunks of a not-yet-live version (idempotent: ids are content-derived)."""
+        if ids:
+            self._chunks.upsert(
+                ids=list(ids),
+                documents=list(texts),
+                embeddings=[list(v) for v in vectors],
+                metadatas=[_clean_metadata(m) for m in metadatas],
+            )
+
+    def activate(self, record: DocumentRecord) -> None:
+        """Make ``record.version`` the live one (a single write), then drop older chunks."""
+        self._manifest.upsert(
+            ids=[record.key],
+            embeddings=[_PLACEHOLDER],
+            metadatas=[{"record": json.dumps(asdict(record)), "version": record.version}],
+        )
+        self._chunks.delete(
+            where={"$and": [{"doc_key": record.key}, {"doc_version": {"$ne": record.version}}]}
+        )
+
+    def deactivate(self, key: str) -> None:
+        """Remove a document: hide it (one write), then delete its chunks."""
+        self._manifest.delete(ids=[key])
+        self._chunks.delete(where={"doc_key": key})
+
+    def collect_garbage(self) -> int:
+        """Delete chunks of versions that are not live (left by an interrupted sync)."""
+        live = self._live_versions()
+        stale = [
+            chunk_id
+            for chunk_id, meta in self._iter_chunk_meta()
+            if meta.get("doc_version") not in live
+        ]
+        for start in range(0, len(stale), 1000):
+            self._chunks.delete(ids=stale[start : start + 1000])
+        return len(stale)
+
+    def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
+        """The ``k`` live chunks nearest to ``vector``, with cosine similarity."""
+        live = sorted(self._live_versions())
+        if not live:
+            return []
+        result = self._chunks.query(
+            query_embeddings=[list(vector)],
+            n_results=k,
+            where={"doc_version": {"$in": live}},
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (StoredChunk.from_record(i, d, m), 1.0 - dist)
+            for i, d, m, dist in zip(
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def live_chunks(self) -> list[StoredChunk]:
+        """All chunks of live versions, in document order."""
+        live = self._live_versions()
+        if not live:
+            return []
+        got = self._chunks.get(
+            where={"doc_version": {"$in": sorted(live)}}, include=["documents", "metadatas"]
+        )
+        chunks = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ordered = sorted(chunks, key=lambda c: (c[2]["doc_key"], c[2].get("ordinal", 0)))
+        return [StoredChunk.from_record(i, d, m) for i, d, m in ordered]
+
+    def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """Chunks by id (live or not), in the order asked."""
+        if not ids:
+            return []
+        got = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {
+            i: StoredChunk.from_record(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def chunk_count(self) -> int:
+        """Number of chunks stored, live or not."""
+        return self._chunks.count()
+
+    def _drop(self) -> None:
+        existing = {getattr(c, "name", c) for c in self._client.list_collections()}
+        for name in (self._name, self._name + _MANIFEST_SUFFIX):
+            if name in existing:
+                self._client.delete_collection(name)
+
+    def _live_versions(self) -> set[str]:
+        got = self._manifest.get(include=["metadatas"])
+        return {m["version"] for m in got["metadatas"] or []}
+
+    def _iter_chunk_meta(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        got = self._chunks.get(include=["metadatas"])
+        return zip(got["ids"], got["metadatas"], strict=True)
+
+
+def _clean_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata holds no None values."""
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def open_store(settings: Settings, *, rebuild: bool = False) -> ChromaStore:
+    """The configured store, checked against the configured embedding model.
+
+    ``rebuild`` drops the index first (the way out of a model mismatch).
+    """
+    return ChromaStore(
+        make_client(settings), settings.collection, settings.embedding_model, rebuild=rebuild
+    )

@@ -1,0 +1,45 @@
+"""What a loader returns: a document as text units that each know where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """A page or a section: the largest span a chunk may come from.
+
+    ``start_line`` is set for plain text, whose chunks are located by line range instead.
+    """
+
+    text: str
+    locator: str
+    page: int | None = None
+    section: str | None = None
+    start_line: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A parsed file: its path relative to the ingested root, title, units and warnings."""
+
+    source: str
+    title: str
+    units: list[TextUnit]
+    warnings: list[str] = field(default_factory=list)
+
+
+class LoadError(Exception):
+    """A file that cannot be indexed; the message names the file and the problem."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+def title_from_filename(path: Path) -> str:
+    """A readable title for a document that does not state one."""
+    words = path.stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else path.name

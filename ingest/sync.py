@@ -1,0 +1,229 @@
+"""Incremental sync: make the index mirror the given paths, losing nothing on failure."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.index.state import corpus_fingerprint, load_state, update_state
+from assistant.index.store import DocumentRecord, Store
+from assistant.settings import Settings
+from ingest.chunking import Chunk, chunk_document
+from ingest.discover import Found, discover
+from ingest.document import LoadedDocument, LoadError
+from ingest.loaders import is_supported, parse_document, read_file
+
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
+
+#: Called as embedding advances: (chunks done, chunks in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What the sync did with one file."""
+
+    source: str
+    root: str
+    status: Status
+    reason: str = ""
+    chunks: int = 0
+
+
+@dataclass
+class SyncReport:
+    """The outcome of one sync, for the summary table and ``--json``."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    previous_fingerprint: str = ""
+    garbage_removed: int = 0
+    model_loaded: bool = False
+
+    def count(self, status: Status) -> int:
+        """Number of files with ``status``."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return self.count("failed") == 0
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        counts = {s: self.count(s) for s in Status.__args__}  # type: ignore[attr-defined]
+        return {
+            "counts": counts,
+            "files": [asdict(o) for o in self.outcomes],
+            "warnings": self.warnings,
+            "fingerprint": self.fingerprint,
+            "fingerprint_changed": self.fingerprint != self.previous_fingerprint,
+            "garbage_removed": self.garbage_removed,
+        }
+
+
+def document_key(root: Path, source: str) -> str:
+    """Manifest key of a document: its root and path, hashed."""
+    return hashlib.sha256(f"{root}\x1f{source}".encode()).hexdigest()[:24]
+
+
+def document_version(key: str, file_hash: str, settings: Settings) -> str:
+    """Version of a document: changes with its bytes and with the chunking settings."""
+    raw = f"{key}\x1f{file_hash}\x1f{settings.chunk_size}\x1f{settings.chunk_overlap}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+@dataclass
+class _Pending:
+    record: DocumentRecord
+    chunks: list[Chunk]
+    status: Status
+
+
+def sync_paths(
+    paths: Sequence[Path],
+    *,
+    settings: Settings,
+    store: Store,
+    embedder: Embeddings,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Sync every path (a folder or a single file) into ``store`` and record the fingerprint."""
+    report = SyncReport(previous_fingerprint=corpus_fingerprint(store.documents()))
+    report.garbage_removed = store.collect_garbage()
+    live = {record.key: record for record in store.documents()}
+    pending: list[_Pending] = []
+    gone: list[DocumentRecord] = []
+    for raw in paths:
+        path = Path(raw).expanduser().resolve()
+        if path.is_dir():
+            root, found = path, discover(path)
+        elif path.is_file():
+            root, found = path.parent, [Found(path, path.name)]
+        else:
+            report.outcomes.append(FileOutcome(str(raw), str(raw), "failed", "path not found"))
+            continue
+        scope = {k: r for k, r in live.items() if r.root == str(root)}
+        if not path.is_dir():
+            scope = {k: r for k, r in scope.items() if r.source == path.name}
+        seen = {document_key(root, f.source) for f in found}
+        gone += [record for key, record in scope.items() if key not in seen]
+        for item in found:
+            prepared = _prepare(item, root, live, settings, report)
+            if prepared is not None:
+                pending.append(prepared)
+
+    total = sum(len(p.chunks) for p in pending)
+    done = 0
+    for item in pending:
+        texts = [c.text for c in item.chunks]
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), 64):
+            vectors += embedder.embed_documents(texts[start : start + 64])
+            done += len(texts[start : start + 64])
+            if progress:
+                progress(done, total)
+        store.write_chunks(
+            [c.id for c in item.chunks],
+            texts,
+            vectors,
+            [_chunk_metadata(item.record, c) for c in item.chunks],
+        )
+        store.activate(item.record)
+        report.outcomes.append(
+            FileOutcome(item.record.source, item.record.root, item.status, "", len(item.chunks))
+        )
+        report.model_loaded = True
+    for record in gone:
+        store.deactivate(record.key)
+        report.outcomes.append(FileOutcome(record.source, record.root, "removed"))
+
+    report.fingerprint = corpus_fingerprint(store.documents())
+    update_state(
+        settings.state_path,
+        last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
+        fingerprint=report.fingerprint,
+        failures=[asdict(o) for o in report.outcomes if o.status == "failed"],
+    )
+    return report
+
+
+def _prepare(
+    item: Found, root: Path, live: dict[str, DocumentRecord], settings: Settings,
+    report: SyncReport,
+) -> _Pending | None:
+    """Read one file; record it as unchanged/skipped/failed, or return it for embedding."""
+
+    def outcome(status: Status, reason: str = "", chunks: int = 0) -> None:
+        report.outcomes.append(FileOutcome(item.source, str(root), status, reason, chunks))
+
+    if item.problem:
+        outcome("failed", item.problem)
+        return None
+    if not is_supported(item.path):
+        outcome("skipped", f"unsupported file type {item.path.suffix or '(none)'}")
+        return None
+    key = document_key(root, item.source)
+    previous = live.get(key)
+    try:
+        data = read_file(item.path, max_bytes=int(settings.max_file_mb * 1_000_000))
+    except LoadError as exc:
+        outcome("failed", _kept(exc.problem, previous))
+        return None
+    file_hash = hashlib.sha256(data).hexdigest()
+    version = document_version(key, file_hash, settings)
+    if previous is not None and previous.version == version:
+        outcome("unchanged", chunks=previous.chunks)
+        return None
+    try:
+        document: LoadedDocument = parse_document(item.path, item.source, data)
+    except LoadError as exc:
+        outcome("failed", _kept(exc.problem, previous))
+        return None
+    report.warnings += document.warnings
+    chunks = chunk_document(
+        document, version, size=settings.chunk_size, overlap=settings.chunk_overlap
+    )
+    record = DocumentRecord(
+        key=key,
+        root=str(root),
+        source=item.source,
+        title=document.title,
+        version=version,
+        file_hash=file_hash,
+        size=len(data),
+        chunks=len(chunks),
+        indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        warnings="; ".join(document.warnings),
+    )
+    return _Pending(record, chunks, "updated" if previous else "added")
+
+
+def _kept(problem: str, previous: DocumentRecord | None) -> str:
+    return f"{problem}; the previously indexed version is kept" if previous else problem
+
+
+def _chunk_metadata(record: DocumentRecord, chunk: Chunk) -> dict:
+    return {
+        "doc_key": record.key,
+        "doc_version": record.version,
+        "source": record.source,
+        "root": record.root,
+        "title": record.title,
+        "locator": chunk.locator,
+        "page": chunk.page,
+        "section": chunk.section,
+        "ordinal": chunk.ordinal,
+    }
+
+
+def last_sync(settings: Settings) -> dict:
+    """The saved state of the last sync (time, fingerprint, failures)."""
+    return load_state(settings.state_path)
