@@ -131,6 +131,9 @@ def ingest(
         typer.Argument(help="Folders or files to mirror in the index (default: the starter corpus)."),
     ] = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the index already has documents.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Sync documents (PDF, DOCX, Markdown, text) into the index: only what changed is embedded."""
@@ -139,6 +142,8 @@ def ingest(
 
     config = settings()
     store = open_index(config, rebuild=rebuild)
+    if if_empty and store.documents():
+        return
     targets = paths or [config.corpus_dir]
     with embedding_progress(enabled=not as_json) as progress:
         report = sync_paths(

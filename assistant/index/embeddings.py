@@ -50,6 +50,9 @@ class SentenceTransformerEmbedder(Embeddings):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         location = (
             str(bundled_model_path()) if self.model_id == BUNDLED_MODEL else self.model_id

@@ -1,0 +1,53 @@
+"""Split a goal into the part that says what will be done and the part that says why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .lexicon import PURPOSE
+
+Span = tuple[int, int]
+
+_SENTENCE_END = re.compile(r"[.;!?](?!\d)|$")
+_CLAUSE_END = re.compile(r"[;:!?]|[.,](?!\d)|$")
+
+
+def sentence_end(text: str, start: int) -> int:
+    """Index where the sentence containing `start` ends."""
+    match = _SENTENCE_END.search(text, start)
+    return match.start() if match else len(text)
+
+
+def clause_end(text: str, start: int, stops: Iterable[int] = ()) -> int:
+    """Index where the clause starting at `start` ends: punctuation or the first stop."""
+    match = _CLAUSE_END.search(text, start)
+    end = match.start() if match else len(text)
+    return min([end, *(stop for stop in stops if stop > start)])
+
+
+def purpose_spans(text: str) -> list[Span]:
+    """Spans giving the learner's reason ("so that ...", "because ..."), to sentence end."""
+    spans: list[Span] = []
+    for match in PURPOSE.finditer(text):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        spans.append((match.start(), sentence_end(text, match.start())))
+    return spans
+
+
+def mask(text: str, spans: Iterable[Span]) -> str:
+    """Blank out spans while keeping every other character at its index."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def trim(text: str, start: int, end: int) -> Span:
+    """Shrink a span so it neither starts nor ends with spaces or dangling joining words."""
+    piece = text[start:end]
+    stripped = re.sub(r"(?:\s+(?:and|or|to|with|for|then|also|that|which|while|as))+\s*$", "",
+                      piece.rstrip(), flags=re.IGNORECASE)
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + len(stripped)

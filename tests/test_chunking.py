@@ -1,0 +1,44 @@
+"""Chunks stay inside their page or section, have the configured size and stable ids."""
+
+from __future__ import annotations
+
+from ingest.chunking import chunk_document
+from ingest.document import LoadedDocument, TextUnit
+
+SECTION = " ".join(f"Sentence {i} describes one habit of an effective mentee." for i in range(60))
+
+
+def document() -> LoadedDocument:
+    return LoadedDocument(
+        source="guide.md",
+        title="Guide",
+        units=[
+            TextUnit(SECTION, "Roles", section="Roles"),
+            TextUnit("A short section.", "Ending", section="Ending"),
+        ],
+    )
+
+
+def test_no_chunk_spans_two_sections_and_sizes_are_bounded() -> None:
+    chunks = chunk_document(document(), "v1", size=800, overlap=100)
+    assert chunks[-1].text == "A short section."
+    assert chunks[-1].locator == "Ending"
+    roles = [c for c in chunks if c.locator == "Roles"]
+    assert len(roles) >= 3
+    assert all(len(c.text) <= 800 for c in chunks)
+    assert all(c.text in SECTION for c in roles)
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+
+
+def test_consecutive_chunks_overlap() -> None:
+    first, second = chunk_document(document(), "v1", size=800, overlap=150)[:2]
+    assert second.text[:40] in first.text
+
+
+def test_ids_are_stable_and_change_with_the_version() -> None:
+    again = chunk_document(document(), "v1", size=800, overlap=100)
+    assert [c.id for c in again] == [c.id for c in chunk_document(document(), "v1", size=800,
+                                                                   overlap=100)]
+    other = chunk_document(document(), "v2", size=800, overlap=100)
+    assert not {c.id for c in again} & {c.id for c in other}
+    assert len({c.id for c in again}) == len(again)
