@@ -1,4 +1,4 @@
-"""Killing a sync at any moment loses nothing; the Chroma server mode works like the embedded one."""
+"""Killing a sync at any moment loses nothing; Chroma server mode works like the embedded one."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ def test_cp1252_text_is_decoded_with_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "make", "problem"),
     [
-        ("corrupt.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n garbage \x00\x01"), "not a readable PDF"),
+        ("corrupt.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n junk \x00"), "not a readable PDF"),
         ("locked.pdf", make_encrypted_pdf, "encrypted PDF"),
         ("scan.pdf", make_scanned_pdf, "no extractable text"),
         ("empty.md", lambda p: p.write_text(""), "empty file"),

@@ -128,9 +128,9 @@ def main() -> None:
 def ingest(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Folders or files to mirror in the index (default: the starter corpus)."),
+        typer.Argument(help="Folders or files to mirror in the index (default: starter corpus)."),
     ] = None,
-    rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and re-embed everything.")] = False,
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing when the index already has documents.")
     ] = False,

@@ -16,6 +16,7 @@ from .lexicon import (
     COUNT_WORDS,
     DELIVERABLE,
     FLAGS,
+    STATE_VERBS,
     WEAK_VERBS,
     alternation,
 )
@@ -26,12 +27,15 @@ Kind = Literal["concrete", "change", "vague", "aspiration", "weak"]
 _VERB = re.compile(
     r"\b(?:"
     r"(?P<certified>(?:become|becoming|get|getting|be)\s+(?:board[- ])?"
-    r"(?:certified|accredited|licensed|credentialed))"
+    r"(?:certified|accredited|licensed|credentialed)"
+    r"|be\s+(?:on time|punctual|present at|available (?:to|for)))"
     r"|(?P<vague>(?:get|getting|be|being|become|becoming|do|doing)\s+better\s+at"
     r"|(?:work|focus)(?:s|ed|ing)?\s+on|learn(?:s|ed|t|ing)?(?:\s+more)?(?:\s+about)?(?!\s+to\b)"
     r"|know\s+more|understand|explore|develop(?:ing)?\s+(?:my|our)\b"
     r"|build(?:ing)?\s+(?:my|our)\s+(?:confidence|skills?|knowledge|reputation|network)"
-    r"|(?:do|doing|teach|teaching)\s+more|try(?:ing)?\s+harder)"
+    r"|(?:do|doing|teach|teaching)\s+more|try(?:ing)?\s+harder"
+    r"|gain(?:s|ed|ing)?\s+(?:more\s+)?(?:confidence|experience|exposure|insight|knowledge"
+    r"|skills?))"
     r"|(?P<aspiration>(?:be|being|become|becoming|feel|feeling|have|having|get|getting|stay"
     r"|staying)\s+(?:(?:a|an|much|a lot|a bit|even|far)\s+)*(?:better|more|less|good|great"
     r"|best|happier|healthier|calmer|fitter|stronger|excellent|confident|comfortable"
@@ -46,7 +50,7 @@ _VERB = re.compile(
 # a clause, "and"; "by" only before a gerund ("by giving feedback").
 _LICENSE = re.compile(
     r"(?:^\s*|[.;:!?,]\s*|\b(?P<word>will|to|shall|'ll|i|we|must|can|could|would|and|then"
-    r"|also|plus|or|not|by|as well as)\s+)"
+    r"|also|plus|or|not|by|as well as|have|has|had|'ve)\s+)"
     r"(?:(?:\w+ly|also|then|first|now|personally|actually|finally|still|further)\s+)*$",
     FLAGS,
 )
@@ -63,6 +67,7 @@ _OBJECT_START = re.compile(
 _BACK_REFERENCE = re.compile(
     r"\b(?:it|them|this|these|those|the (?:results?|findings|data|outcomes?))\b", FLAGS
 )
+_STATE = re.compile(alternation(STATE_VERBS), FLAGS)
 _EMPTY_OBJECT = {"more", "better", "less", "harder", "well", "again", "things", "stuff"}
 _STOPWORDS = {
     "the", "and", "for", "with", "my", "our", "at", "in", "on", "to", "every", "each", "all",
@@ -103,7 +108,12 @@ def _verbs(scope: str) -> list[Action]:
         if kind == "weak" and _NOT_A_GOAL.match(scope, match.end()):
             continue
         found.append(Action(match.start(), match.end(), kind, by_means))  # type: ignore[arg-type]
-    return found
+    # "have finished": the auxiliary is not the action.
+    return [
+        verb
+        for verb, after in zip(found, [*found[1:], None], strict=False)
+        if not (verb.kind == "weak" and after and not scope[verb.verb_end : after.start].strip())
+    ]
 
 
 def _words(text: str) -> set[str]:
@@ -116,8 +126,9 @@ def _starts_new_goal(scope: str, previous: Action, verb: Action) -> int | None:
     if not coordinator or verb.by_means or not _OBJECT_START.match(scope, verb.verb_end):
         return None
     clause = scope[verb.verb_end : clause_end(scope, verb.verb_end)]
+    shared_object = not _words(scope[previous.verb_end : coordinator.start()])
     earlier = scope[previous.start : coordinator.start()]
-    if _BACK_REFERENCE.search(clause) or _words(clause) & _words(earlier):
+    if shared_object or _BACK_REFERENCE.search(clause) or _words(clause) & _words(earlier):
         return None
     return coordinator.start()
 
@@ -148,7 +159,9 @@ def _judge(scope: str, action: Action, means: Action | None) -> tuple[str, Actio
         return "present", means
     if action.kind == "weak" and _WEAK_WITH_DELIVERABLE.match(scope, action.verb_end):
         return "present", action
-    return ("missing", None) if action.kind == "aspiration" else ("unclear", action)
+    if action.kind == "aspiration" or _STATE.fullmatch(scope[action.start : action.verb_end]):
+        return "missing", None
+    return "unclear", action
 
 
 def read_specific(text: str, scope: str, stops: Sequence[int]) -> ActionReading:
@@ -174,7 +187,10 @@ def read_specific(text: str, scope: str, stops: Sequence[int]) -> ActionReading:
     named = tuple(text[start:end] for start, end in spans) if len(goals) > 1 else ()
     if support is None:
         return ActionReading(CriterionResult("missing", None, questions.SPECIFIC_MISSING), named)
-    start, end = trim(text, support.start, support.end or clause_end(scope, support.verb_end))
+    start, end = trim(text, support.start, support.end)
+    # "Learn to place arterial lines": the learning is part of the action.
+    learn = re.search(r"\blearn(?:ing)?\s+to\s+$", text[:start], FLAGS)
+    start = learn.start() if learn else start
     evidence = text[start:end]
     if status == "present":
         return ActionReading(CriterionResult("present", evidence), named)

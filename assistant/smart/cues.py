@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import questions
-from .clauses import clause_end, sentence_end
+from .clauses import sentence_end
 from .lexicon import AMBITION, PURPOSE, SUPPORT
 from .report import CriterionResult
 
@@ -14,8 +14,7 @@ def read_attainable(text: str, context: str = "") -> CriterionResult:
     for source in (text, context):
         match = SUPPORT.search(source)
         if match:
-            end = clause_end(source, match.end(), [m.start() for m in PURPOSE.finditer(source)])
-            return CriterionResult("present", source[match.start() : end].strip())
+            return CriterionResult("present", match[0])
     return CriterionResult("unclear", None, questions.ATTAINABLE)
 
 

@@ -68,9 +68,11 @@ FREQUENCY = re.compile(
     r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|nightly|biweekly"
     r"|bimonthly)\b"
     r"|\b(?:after\s+|at\s+|on\s+)?(?:every|each)\s+(?:other\s+|single\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:day|week|weekday|weekend|month|year|morning|evening|night|shift|rotation|block"
-    r"|clinic|session|semester|term|quarter|list|" + WEEKDAY + r")s?\b"
-    r"|\b(?:once|twice|thrice|" + NUMBER + r"\s+times|[\d,]+\s+[\w-]+)\s+(?:a|per|each|every)\s+"
+    r"(?:day|week|weekday|weekend|fortnight|month|year|morning|afternoon|evening|night|shift"
+    r"|rotation|block|clinic|session|semester|term|quarter|list|round|handover|"
+    + WEEKDAY
+    + r")s?\b"
+    r"|\b(?:once|twice|thrice|(?:\d[\d,]*|" + NUMBER + r")\s+[\w-]+)\s+(?:a|per|each|every)\s+"
     r"(?:day|week|fortnight|month|year|shift|rotation|block|term|semester|quarter|session"
     r"|clinic)\b"
     r"|\bper\s+(?:day|week|month|year|shift|rotation|block|term|semester|quarter)\b"
@@ -85,7 +87,9 @@ PURPOSE = re.compile(
     r"|will enable me|to help me|to prepare (?:me )?for|in preparation for|for my career"
     r"|my career as|as a future|as part of my|towards? my|aligns? with|important to me"
     r"|matters to me|my long[- ]term|my career goal|to support my|for my (?:application"
-    r"|promotion|portfolio|cv)|to improve patient (?:care|safety|outcomes|experience))\b",
+    r"|promotion|portfolio|cv)|to improve patient (?:care|safety|outcomes|experience)"
+    r"|so (?=(?:the|we|my|our|patients|they|it)\b)|(?:as|since) (?:it|this) (?:is|will|would"
+    r"|helps|matters))\b",
     FLAGS,
 )
 # Said earlier in the conversation, an ambition also tells us why the goal matters.
@@ -104,7 +108,8 @@ SUPPORT = re.compile(
     r"|my (?:mentor|supervisor|consultant|attending|educational supervisor|program director"
     r"|programme director|training director|coach|co-?authors?)"
     r"|(?:has|have) agreed to|agreed to (?:help|support|supervise|review|mentor)"
-    r"|funding|funded|budget|bursary|study leave|access to|have the resources"
+    r"|(?:have|has|got|with) (?:the )?funding|funded by|budget (?:for|of)|bursary|study leave"
+    r"|access to|have the resources"
     r"|obstacles?|barriers?|challenges?|get in the way|hardest part|competing demands"
     r"|workload|childcare|realistic|achievable|feasible|manageable"
     r"|i(?: have|'ve) (?:already|done|completed|started|drafted)"
@@ -117,6 +122,8 @@ SUPPORT = re.compile(
 VAGUE_AMOUNT = re.compile(
     r"\b(?:more|less|fewer|better|worse|regularly|often|frequently|consistently|sometimes"
     r"|occasionally|as much as possible|a lot|lots of|several|a few|improv\w*|increas\w*"
+    r"|calmer|kinder|happier|healthier|fitter|stronger|faster|quicker|clearer|safer|sharper"
+    r"|wiser|braver|bolder|closer|easier|greater|higher|lower|longer|shorter|bigger|smaller"
     r"|reduc\w*|decreas\w*|enhanc\w*|boost\w*|maximi[sz]\w*|minimi[sz]\w*)\b",
     FLAGS,
 )
@@ -130,7 +137,8 @@ DELIVERABLE = (
     r"|races?|appointments?|meetings?|one-to-ones?|plans?|guidelines?|checklists?"
     r"|templates?|toolkits?|handbooks?|books?|textbooks?|websites?|videos?|podcasts?"
     r"|huddles?|programmes?|programs?|clubs?|debriefs?|databases?|datasets?|pilots?"
-    r"|studies|study|trials?|letters?|submissions?|recertification|credits?)"
+    r"|studies|study|trials?|letters?|submissions?|recertification|credits?|posts?|jobs?"
+    r"|positions?|roles?|fellowships?|places?|scholarships?|awards?|prizes?)"
 )
 
 
@@ -168,30 +176,17 @@ def verb_forms(base: str) -> set[str]:
     return forms | IRREGULAR.get(base, set())
 
 
-CONCRETE_VERBS = (
-    "analyse analyze apply ask attend audit book call chair coach collect complete conduct "
-    "build create cycle debrief deliver design develop document draft earn email enrol enroll establish "
-    "examine exercise facilitate file finish give hold host implement insert interview "
-    "introduce intubate jog join launch lead log map meditate meet mentor observe obtain "
-    "organise organize pass perform pilot place practise practice prepare present produce "
-    "publish read record recruit register request review run schedule seek send shadow "
-    "share sleep spend start stop study submit summarise summarize supervise survey suture "
-    "swim take teach track train use volunteer walk write"
-).split()
-CONCRETE_PHRASES = ("set up", "sign up", "write up", "give up", "sit")
+CONCRETE_VERBS = ["adopt", "analyse", "analyze", "apply", "arrange", "arrive", "ask", "assess", "attend", "audit", "avoid", "block", "book", "call", "chair", "check", "coach", "collect", "compare", "complete", "conduct", "consult", "contact", "cook", "counsel", "create", "cycle", "debrief", "delegate", "deliver", "demonstrate", "design", "develop", "discuss", "document", "draft", "drink", "earn", "eat", "edit", "email", "enrol", "enroll", "establish", "evaluate", "examine", "exercise", "facilitate", "file", "finish", "follow", "give", "go", "help", "hike", "hold", "host", "identify", "implement", "insert", "interview", "introduce", "intubate", "jog", "join", "journal", "launch", "lead", "leave", "lecture", "listen", "log", "map", "measure", "meditate", "meet", "mentor", "monitor", "negotiate", "observe", "obtain", "organise", "organize", "pass", "perform", "phone", "pilot", "place", "plan", "practise", "practice", "prepare", "present", "prioritise", "prioritize", "produce", "protect", "publish", "read", "record", "recruit", "refer", "reflect", "register", "rehearse", "remove", "replace", "reply", "request", "resubmit", "review", "revise", "run", "schedule", "screen", "seek", "send", "shadow", "share", "sign", "sleep", "spend", "start", "stop", "stretch", "study", "submit", "summarise", "summarize", "supervise", "support", "survey", "suture", "swim", "switch", "take", "teach", "test", "track", "train", "tutor", "update", "use", "visit", "volunteer", "walk", "write"]
+CONCRETE_PHRASES = ("set up", "sign up", "write up", "give up", "sit", "turn off")
 # Verbs whose outcome is only defined by a target ("improve X to 80%").
-CHANGE_VERBS = (
-    "improve increase reduce decrease enhance strengthen boost achieve reach attain lower "
-    "raise grow expand maximise maximize minimise minimize optimise optimize"
-).split()
-# Verbs that, with a concrete object ("submit a manuscript"), give an observable result.
-COMPLETION_VERBS = (
-    "submit publish complete finish pass present deliver write draft design develop create "
-    "launch obtain earn attend run lead organise organize conduct give host hold book start "
-    "establish implement introduce produce record prepare enrol enroll register apply join "
-    "chair facilitate teach build analyse analyze collect do sit set"
-).split()
-WEAK_VERBS = ("be", "become", "get", "have", "do", "make", "feel", "stay", "try")
+CHANGE_VERBS = ["improve", "increase", "reduce", "decrease", "enhance", "strengthen", "boost", "achieve", "reach", "attain", "lower", "raise", "grow", "expand", "maximise", "maximize", "minimise", "minimize", "optimise", "optimize", "cut", "limit", "lose"]
+# Verbs whose object is itself a result to observe ("set up a teaching rota").
+FINISHING_VERBS = ["submit", "publish", "complete", "finish", "pass", "present", "deliver", "launch", "obtain", "earn", "establish", "implement", "introduce", "produce", "run", "host", "organise", "organize", "design", "create", "write", "draft", "build", "develop", "sit", "set"]
+# Verbs that give an observable result when their object is a known deliverable.
+COMPLETION_VERBS = ["attend", "lead", "conduct", "give", "hold", "book", "start", "prepare", "enrol", "enroll", "register", "apply", "join", "chair", "facilitate", "teach", "analyse", "analyze", "collect", "do", "record"]
+WEAK_VERBS = ("be", "become", "get", "have", "do", "make", "feel", "stay", "seem")
+# Weak verbs that describe a state to be in rather than something to do.
+STATE_VERBS = ("be", "become", "feel", "stay", "seem")
 
 
 def alternation(words: Iterable[str]) -> str:

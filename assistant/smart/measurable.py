@@ -9,6 +9,7 @@ from .lexicon import (
     COMPLETION_VERBS,
     COUNT_WORDS,
     DELIVERABLE,
+    FINISHING_VERBS,
     FLAGS,
     FREQUENCY,
     VAGUE_AMOUNT,
@@ -22,17 +23,19 @@ _STOP = (
 )
 _TAIL = rf"(?:\s+(?!{_STOP}\b)[\w'-]+){{0,3}}"
 
+# Most telling first: the first pattern that matches supplies the evidence.
 MEASURES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(pattern, FLAGS)
     for pattern in (
-        r"\b\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)",
-        r"\b\d+(?:\.\d+)?\s*(?:/|out of)\s*\d+\b",
         r"\b(?:at least|at most|no more than|no fewer than|no less than|more than|fewer than"
         r"|less than|under|over|above|below|up to|a minimum of|a maximum of|a score of"
-        rf"|a grade of)\s+(?:\d[\d,.]*|{COUNT_WORDS})\b",
+        r"|a grade of|from \d+%? to)\s+(?:\d[\d,.]*(?:\s*(?:/|out of)\s*\d+)?%?"
+        rf"|{COUNT_WORDS}\b){_TAIL}",
+        r"\b\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)",
+        r"\b\d+(?:\.\d+)?\s*(?:/|out of)\s*\d+\b",
+        FREQUENCY.pattern,
         rf"(?<![\w/-])\d[\d,]*(?:\.\d+)?(?:-\w+)?{_TAIL}",
         rf"(?<!\bno )\b(?:a\s+)?{COUNT_WORDS}\b(?!-)(?!\s+of\b){_TAIL}",
-        FREQUENCY.pattern,
         rf"\b(?:every|each)\s+(?:single\s+)?(?:of\s+(?:my|our|the)\s+)?[\w-]+{_TAIL}",
         r"\bpass(?:es|ed|ing)?\s+(?:the\s+|my\s+|a\s+|an\s+|all\s+)?(?:[\w-]+\s+){0,4}?"
         r"(?:exams?|examinations?|boards|tests?|osce|assessments?|certification|recertification"
@@ -41,13 +44,12 @@ MEASURES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:certified|accredited|licensed|credentialed)\b",
         rf"\b{alternation(COMPLETION_VERBS)}\s+(?:(?:for|to|in|up)\s+)?"
         rf"(?:a|an|the|my|our|one|this|his|her|their)\s+(?:[\w'&-]+\s+){{0,4}}?{DELIVERABLE}\b",
+        rf"\b{alternation(FINISHING_VERBS)}\s+(?:(?:for|to|in|up)\s+)?"
+        r"(?:a|an|the|my|our|one|this|his|her|their)\s+[\w'&-]+(?:\s+(?!(?:for|to|in|on|at|by"
+        r"|with|and|so|because)\b)[\w'&-]+){0,3}",
+        r"\b(?:funded|published|accepted|approved|signed off|ratified)\b",
     )
 )
-
-
-def has_measure(text: str) -> bool:
-    """True when the text holds a number, rhythm, threshold or observable result."""
-    return any(pattern.search(text) for pattern in MEASURES)
 
 
 def read_measurable(text: str, scope: str) -> CriterionResult:
@@ -56,10 +58,9 @@ def read_measurable(text: str, scope: str) -> CriterionResult:
     `scope` is `text` with dates and the learner's reasons blanked out, so that
     "by 30 June" or "so I can apply for two posts" are not read as the measure.
     """
-    hits = [m for pattern in MEASURES if (m := pattern.search(scope))]
-    if hits:
-        first = min(hits, key=lambda m: m.start())
-        return CriterionResult("present", text[first.start() : first.end()].strip())
+    hit = next((m for pattern in MEASURES if (m := pattern.search(scope))), None)
+    if hit:
+        return CriterionResult("present", text[hit.start() : hit.end()].strip())
     vague = VAGUE_AMOUNT.search(scope)
     if vague:
         evidence = text[vague.start() : vague.end()]

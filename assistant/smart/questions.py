@@ -46,6 +46,10 @@ def time_recurring(evidence: str) -> str:
     return f"When would you like to look back at how '{evidence}' has gone? Which end date suits you?"
 
 
+def time_start(evidence: str) -> str:
+    return f"When would you like to have finished, having begun '{evidence}'?"
+
+
 def choose_goal(goals: tuple[str, ...]) -> str:
     quoted = [f"'{goal}'" for goal in goals]
     options = ", ".join(quoted[:-1]) + f" or {quoted[-1]}"

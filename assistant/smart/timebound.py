@@ -15,12 +15,12 @@ from .dates import month_end, quarter_end, week_end
 from .lexicon import FLAGS, FREQUENCY, MONTH, MONTHS, NUMBER, NUMBER_WORDS, WEEKDAY
 from .report import CriterionResult
 
-Kind = Literal["date", "anchor", "recurring"]
+Kind = Literal["date", "anchor", "recurring", "start"]
 
 
 @dataclass(frozen=True)
 class TimeMatch:
-    """A time expression in the goal: a resolvable date, a vague anchor or a rhythm."""
+    """A time expression: a resolvable date, a vague anchor, a rhythm or a start date."""
 
     start: int
     end: int
@@ -46,12 +46,12 @@ _END = r"(?:(?:the\s+)?(?:very\s+)?end\s+of\s+(?:the\s+)?)?"
 _UNIT = r"(?P<unit>day|week|fortnight|month|year)s?"
 _NOT_RATE = r"(?!\s+(?:a|per|each|every)\b)"
 _ANCHOR_NOUN = (
-    r"(?:rotation|residency|fellowship|block|clerkship|internship|semester|term|year|training"
+    r"(?:week|rotation|residency|fellowship|block|clerkship|internship|semester|term|year|training"
     r"|placement|attachment|programme|program|posting|exams?|boards|graduation|appraisal"
     r"|review|evaluation|interview|match|conference|meeting|deadline|course|module|job"
     r"|contract|post|summer|winter|spring|autumn|fall|holidays?|break|season|arcp|viva)"
 )
-_OWNER = r"(?:(?:the|my|this|our|next|upcoming)\s+)"
+_OWNER = r"(?:(?:the|my|this|our|their|his|her|your|next|upcoming)\s+)"
 _FILLER = r"(?:(?!(?:each|every)\b)[\w&-]+\s+){0,3}?"
 
 
@@ -199,6 +199,7 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         _month,
     ),
     (_rule(rf"\b(?:this\s+|next\s+)?(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b"), _month),
+    (_rule(rf"\b(?:this|next)\s+(?P<month>{MONTH})\b(?P<year>)"), _month),
     (
         _rule(r"\b(?P<prep>by|before|until|till|in|during|through)\s+"
               r"(?:the\s+end\s+of\s+)?(?P<year>\d{4})\b"),
@@ -212,6 +213,14 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         _phrase,
     ),
     (_rule(rf"\b(?:by|before|until|till)\s+(?P<when>{WEEKDAY})\b"), _phrase),
+)
+
+# "Starting in January", "from next week": when the work begins, not when it is done.
+_START = _rule(
+    r"\b(?:starting|from|beginning|commencing|as of|as from)\s+(?:in\s+|on\s+|the\s+)?"
+    rf"(?:(?:this|next)\s+)?(?:{MONTH}\b(?:\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"{MONTH}(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|week|month|year|{WEEKDAY}|tomorrow|today"
+    r"|now)\b"
 )
 
 _ANCHOR_RULES: tuple[re.Pattern[str], ...] = (
@@ -229,7 +238,8 @@ _ANCHOR_RULES: tuple[re.Pattern[str], ...] = (
         r"|in the (?:near |distant )?future|at some point|asap|as soon as possible"
         r"|in due course|when i (?:have|get|find) (?:the )?time"
         r"|in a few (?:days|weeks|months|years)|in the coming (?:days|weeks|months|years)"
-        r"|(?:this|next|by|in the|over the) (?:summer|winter|spring|autumn|fall))\b"
+        r"|(?:(?:this|next|by|in|during|over)\s+(?:the\s+)?)(?:summer|winter|spring|autumn|fall)"
+        rf"|(?:this|next)\s+{_ANCHOR_NOUN})\b"
     ),
     _rule(
         r"\b(?:before|by the time|until|once)\s+i\s+(?:graduate|finish|complete|qualify|start"
@@ -244,7 +254,7 @@ def _overlaps(start: int, end: int, taken: list[TimeMatch]) -> bool:
 
 def find_time(text: str, today: date) -> tuple[TimeMatch, ...]:
     """All time expressions in `text`, most precise reading first, without overlaps."""
-    found: list[TimeMatch] = []
+    found = [TimeMatch(m.start(), m.end(), "start") for m in _START.finditer(text)]
     for pattern, resolve in _DATE_RULES:
         for m in pattern.finditer(text):
             if _overlaps(m.start(), m.end(), found):
@@ -266,12 +276,16 @@ def find_time(text: str, today: date) -> tuple[TimeMatch, ...]:
     return tuple(sorted(found, key=lambda m: m.start))
 
 
+def _evidence(text: str, match: TimeMatch) -> str:
+    return text[match.start : match.end].rstrip(".")
+
+
 def read_time(text: str, today: date) -> TimeReading:
     """Judge the Time-bound criterion and resolve the deadline.
 
     The latest future date wins; a date already passed, a deadline tied to an event
-    without a date ("by the end of the rotation") or a rhythm with no end ("weekly")
-    reads as unclear.
+    without a date ("by the end of the rotation"), a rhythm with no end ("weekly") or
+    only a start ("from January") reads as unclear.
     """
     matches = find_time(text, today)
     dates = [m for m in matches if m.kind == "date" and m.deadline]
@@ -279,18 +293,22 @@ def read_time(text: str, today: date) -> TimeReading:
     if future:
         best = max(future, key=lambda m: m.deadline or today)
         return TimeReading(
-            CriterionResult("present", text[best.start : best.end]), best.deadline, matches
+            CriterionResult("present", _evidence(text, best)), best.deadline, matches
         )
     if dates:
         latest = max(dates, key=lambda m: m.deadline or today)
         assert latest.deadline
         result = CriterionResult(
-            "unclear", text[latest.start : latest.end], questions.time_past(latest.deadline)
+            "unclear", _evidence(text, latest), questions.time_past(latest.deadline)
         )
         return TimeReading(result, None, matches)
-    for kind, ask in (("anchor", questions.time_anchor), ("recurring", questions.time_recurring)):
+    for kind, ask in (
+        ("anchor", questions.time_anchor),
+        ("recurring", questions.time_recurring),
+        ("start", questions.time_start),
+    ):
         hit = next((m for m in matches if m.kind == kind), None)
         if hit:
-            evidence = text[hit.start : hit.end]
+            evidence = _evidence(text, hit)
             return TimeReading(CriterionResult("unclear", evidence, ask(evidence)), None, matches)
     return TimeReading(CriterionResult("missing", None, questions.TIME_MISSING), None, matches)

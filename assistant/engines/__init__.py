@@ -1,0 +1,25 @@
+"""Chat engines, chosen by ``MENTORCOACH_LLM``: the offline composer or an LLM."""
+
+from __future__ import annotations
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.engines.base import ChatEngine, EngineError
+from assistant.settings import Settings
+
+__all__ = ["ChatEngine", "EngineError", "engine_for"]
+
+
+def engine_for(settings: Settings, embedder: Embeddings) -> ChatEngine:
+    """The configured engine; LLM engines are imported only when chosen."""
+    if settings.llm == "openai":
+        from assistant.engines.openai_engine import OpenAIEngine
+
+        return OpenAIEngine(settings)
+    if settings.llm == "llamacpp":
+        from assistant.engines.llamacpp_engine import LlamaCppEngine
+
+        return LlamaCppEngine(settings)
+    from assistant.engines.offline import OfflineComposer
+
+    return OfflineComposer(embedder)

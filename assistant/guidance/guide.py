@@ -1,0 +1,107 @@
+"""The guide: one turn as an LCEL chain, retrieve -> plan -> generate -> enforce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import RunnableGenerator, RunnableLambda
+
+from assistant.engines import ChatEngine, engine_for
+from assistant.engines.offline import OfflineComposer
+from assistant.guidance.cues import explicit_cue
+from assistant.guidance.enforce import enforce
+from assistant.guidance.policy import TurnInput, plan_turn
+from assistant.guidance.session import Session
+from assistant.guidance.types import Mode, Plan, Reply
+from assistant.index.embeddings import embedder_for
+from assistant.index.retriever import HybridRetriever
+from assistant.index.store import Store, open_store
+from assistant.settings import Settings
+
+#: Steers mentoring retrieval towards documented experience rather than how-to advice.
+_EXPERIENCE_HINT = " (what mentors and mentees reported from their experience)"
+#: A follow-up shorter than this is searched together with the previous user message.
+_SHORT_FOLLOW_UP = 8
+
+
+class Guide:
+    """Answers turns of a conversation; providers are injected or built from settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        embedder: Embeddings | None = None,
+        engine: ChatEngine | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or embedder_for(settings)
+        self.store = store or open_store(settings)
+        self.retriever = HybridRetriever(
+            self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor
+        )
+        self.engine = engine or engine_for(settings, self.embedder)
+        self.composer = (
+            self.engine if isinstance(self.engine, OfflineComposer)
+            else OfflineComposer(self.embedder)
+        )
+        self.chain = (
+            RunnableLambda(self._retrieve) | RunnableLambda(self._plan)
+            | RunnableGenerator(self._generate)
+        )
+
+    def stream(
+        self, session: Session, message: str, choice: Mode | None = None
+    ) -> Iterator[str | Reply]:
+        """Yield text pieces as the engine writes them, then the enforced :class:`Reply`.
+
+        The session records the turn once the reply is final.
+        """
+        yield from self.chain.stream({"session": session, "message": message, "choice": choice})
+
+    def ask(self, session: Session, message: str, choice: Mode | None = None) -> Reply:
+        """One whole turn."""
+        reply = None
+        for event in self.stream(session, message, choice):
+            if isinstance(event, Reply):
+                reply = event
+        assert reply is not None
+        return reply
+
+    def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        message: str = inputs["message"]
+        session: Session = inputs["session"]
+        query = message.strip()
+        if query and len(query.split()) < _SHORT_FOLLOW_UP:
+            earlier = [t.text for t in session.history if t.role == "user"]
+            query = " ".join([*earlier[-1:], query])
+        if inputs["choice"] == "mentoring" or explicit_cue(message) == "mentoring":
+            query += _EXPERIENCE_HINT
+        return inputs | {"hits": self.retriever.search(query) if query else []}
+
+    def _plan(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        turn = TurnInput(inputs["message"], inputs["session"], inputs["choice"], inputs["hits"])
+        return {"plan": plan_turn(turn), "session": inputs["session"]}
+
+    def _generate(self, items: Iterator[dict[str, Any]]) -> Iterator[str | Reply]:
+        for item in items:
+            plan: Plan = item["plan"]
+            pieces = []
+            for piece in self.engine.stream(plan):
+                pieces.append(piece)
+                yield piece
+            reply = enforce(
+                plan,
+                "".join(pieces),
+                engine=self.engine.name,
+                regenerate=lambda plan=plan: "".join(self.engine.stream(plan)),
+                fallback=lambda plan: "\n".join(self.composer.coaching_lines(plan)),
+            )
+            session: Session = item["session"]
+            session.record(plan.message, reply.text, reply.mode)
+            if plan.grow_stage:
+                session.grow_stage = plan.grow_stage
+            yield reply

@@ -1,0 +1,137 @@
+"""The guidance policy: a pipeline of small, deterministic steps that turn a message into a plan.
+
+Each step reads the turn and refines the plan; later capabilities (goal drafting, a safety
+pre-check, rehearsal personas) are more steps in :data:`STEPS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.guidance import grow, reflect, scope
+from assistant.guidance.cues import read_mode
+from assistant.guidance.session import Session
+from assistant.guidance.types import Mode, Passage, Plan
+from assistant.index.retriever import Hit
+
+OPENING = (
+    "Welcome. Before we start, what kind of guidance would help most today: quick advice "
+    "(a direct answer), coaching (I ask questions and you find your own way), or mentoring "
+    "(what mentors and mentees in our program literature report)? And what would you like to "
+    "have by the end of this conversation?"
+)
+
+_WHAT_EACH_MODE_DOES = {
+    "advising": "I'll give you a direct answer from the program literature.",
+    "coaching": "you steer, and I'll ask questions.",
+    "mentoring": "I'll share what mentors and mentees in our program literature report.",
+}
+_WHAT_WAS_ASKED = {
+    "advising": "a direct answer",
+    "coaching": "coaching",
+    "mentoring": "others' experience",
+}
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    """Everything a turn is decided on."""
+
+    message: str
+    session: Session
+    choice: Mode | None
+    hits: list[Hit]
+
+
+Step = Callable[[Plan, TurnInput], None]
+
+
+def choose_mode(plan: Plan, turn: TurnInput) -> None:
+    """The user's explicit choice wins; else cues, else inference; say so when switching."""
+    previous = turn.session.mode
+    if plan.kind != "answer":
+        # Openings, closings and declines keep the conversation's mode: no silent switch.
+        plan.mode = turn.choice or previous or ("advising" if plan.kind == "out_of_scope"
+                                                else "coaching")
+        return
+    cue = read_mode(turn.message, previous)
+    plan.mode = turn.choice or cue.mode
+    if turn.choice and cue.explicit and cue.mode != turn.choice:
+        plan.notices.append(
+            f"You chose {turn.choice} in the guidance setting, so I'm staying with "
+            f"{turn.choice}, although you asked for {_WHAT_WAS_ASKED[cue.mode]}; switch the "
+            f"setting to Auto or {cue.mode.capitalize()} for that."
+        )
+    if previous and plan.mode != previous:
+        plan.switched_from = previous
+        plan.notices.insert(
+            0, f"I'm switching to {plan.mode} now: {_WHAT_EACH_MODE_DOES[plan.mode]}"
+        )
+
+
+def classify(plan: Plan, turn: TurnInput) -> None:
+    """Opening, closing and clinical (out-of-scope) turns are not answered from the corpus."""
+    if not turn.message.strip():
+        plan.kind = "opening"
+    elif scope.is_clinical(turn.message):
+        plan.kind = "out_of_scope"
+    elif scope.is_closing(turn.message) and turn.session.history:
+        plan.kind = "closing"
+        plan.closing = summarise(turn.session)
+
+
+def coach(plan: Plan, turn: TurnInput) -> None:
+    """In coaching: reflect the learner's words and ask the next GROW question."""
+    if plan.mode != "coaching" or plan.kind != "answer":
+        return
+    restarting = turn.session.mode != "coaching"
+    plan.grow_stage = grow.next_stage(None if restarting else turn.session.grow_stage,
+                                      turn.message)
+    plan.reflection = reflect.reflect(turn.message)
+    plan.questions = grow.questions_for(plan.grow_stage, reflect.topic(turn.message))
+
+
+def attach_passages(plan: Plan, turn: TurnInput) -> None:
+    """Number the retrieved passages; advice or experience with nothing retrieved is declined."""
+    if plan.kind != "answer":
+        return
+    plan.passages = [Passage(i, hit.chunk, hit.score) for i, hit in enumerate(turn.hits, 1)]
+    if not plan.passages and plan.mode != "coaching":
+        plan.kind = "not_covered"
+
+
+STEPS: list[Step] = [classify, choose_mode, coach, attach_passages]
+
+
+def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
+    """Run the policy steps and return the plan for this turn."""
+    plan = Plan(message=turn.message, mode=turn.session.mode or "coaching",
+                history=list(turn.session.history))
+    for step in steps or STEPS:
+        step(plan, turn)
+    return plan
+
+
+def summarise(session: Session) -> str:
+    """A short summary of the conversation, for the closing turn."""
+    asked = [" ".join(t.text.split()) for t in session.history if t.role == "user"]
+    asked = [text for text in asked if text]
+    modes = list(dict.fromkeys(t.mode for t in session.history if t.mode))
+    parts = []
+    if asked:
+        parts.append(f'You came with this: "{_shorten(asked[0])}".')
+    if len(asked) > 1:
+        parts.append(f'Your last thoughts were: "{_shorten(asked[-1])}".')
+    if modes:
+        parts.append(f"Along the way I was {_join(list(modes))}.")
+    return " ".join(parts)
+
+
+def _shorten(text: str, words: int = 30) -> str:
+    split = text.split()
+    return text if len(split) <= words else " ".join(split[:words]) + "..."
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

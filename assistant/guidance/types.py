@@ -1,0 +1,107 @@
+"""The vocabulary of a turn: modes, the plan the policy makes, and the reply users get."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from assistant.index.store import StoredChunk
+
+Mode = Literal["advising", "coaching", "mentoring"]
+MODES: tuple[Mode, ...] = ("advising", "coaching", "mentoring")
+GrowStage = Literal["goal", "reality", "options", "will"]
+GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
+TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered"]
+
+
+def label_for(mode: Mode) -> str:
+    """The first line of every reply in ``mode``: ``[Advising]``, ``[Coaching]``..."""
+    return f"[{mode.capitalize()}]"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk as offered to the engine, numbered for citation markers."""
+
+    marker: int
+    chunk: StoredChunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the conversation history."""
+
+    role: Literal["user", "assistant"]
+    text: str
+    mode: Mode | None = None
+
+
+@dataclass
+class Plan:
+    """What the reply must do, decided by the policy before any text is generated."""
+
+    message: str
+    mode: Mode
+    kind: TurnKind = "answer"
+    switched_from: Mode | None = None
+    notices: list[str] = field(default_factory=list)
+    reflection: str | None = None
+    questions: list[str] = field(default_factory=list)
+    grow_stage: GrowStage | None = None
+    passages: list[Passage] = field(default_factory=list)
+    history: list[Turn] = field(default_factory=list)
+    closing: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The reply's label line."""
+        return label_for(self.mode)
+
+    @property
+    def cites(self) -> bool:
+        """Whether this turn may cite the corpus at all."""
+        return self.kind == "answer" and bool(self.passages)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A resolved citation marker: which passage of which document."""
+
+    marker: int
+    source: str
+    title: str
+    locator: str
+    chunk_id: str
+    quote: str
+
+
+@dataclass
+class Reply:
+    """A finished, enforced reply: the shape of ``mentorcoach ask --json``."""
+
+    mode: Mode
+    text: str
+    citations: list[Citation]
+    engine: str
+    switched_from: Mode | None = None
+    out_of_scope: bool = False
+    safety: dict[str, Any] | None = None
+
+    @property
+    def label(self) -> str:
+        """The reply's label line."""
+        return label_for(self.mode)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form with exactly the documented keys."""
+        return {
+            "mode": self.mode,
+            "label": self.label,
+            "switched_from": self.switched_from,
+            "text": self.text,
+            "citations": [asdict(c) for c in self.citations],
+            "engine": self.engine,
+            "out_of_scope": self.out_of_scope,
+            "safety": self.safety,
+        }
