@@ -6,11 +6,13 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.live import Live
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,9 +22,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from assistant.guidance import scope
 from assistant.settings import Settings, SettingsError, get_settings, override_home
 
 if TYPE_CHECKING:
+    from assistant.guidance.guide import Guide
+    from assistant.guidance.session import Session
+    from assistant.guidance.types import Mode, Reply
     from assistant.index.store import ChromaStore
     from ingest.sync import SyncReport
 
@@ -187,3 +193,153 @@ STATUS_ROWS = [
     ("Last sync", "last_sync"),
     ("Corpus fingerprint", "fingerprint"),
 ]
+
+
+# --- conversation ---------------------------------------------------------------------------
+
+
+class ModeChoice(StrEnum):
+    """Guidance modes a user can pick; ``auto`` lets the guide choose."""
+
+    auto = "auto"
+    advising = "advising"
+    coaching = "coaching"
+    mentoring = "mentoring"
+
+
+def build_guide(config: Settings) -> Guide:
+    """The guide on the configured store and engine, or a clear exit."""
+    from assistant.engines import EngineError
+    from assistant.guidance.guide import Guide
+
+    store = open_index(config)
+    if not store.documents():
+        errors.print("[yellow]The index is empty:[/] run `mentorcoach ingest` first.")
+    try:
+        return Guide(config, store=store)
+    except EngineError as exc:
+        fail(str(exc))
+
+
+def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None) -> Reply:
+    """Show the reply as it streams, then the enforced text with its sources."""
+    from assistant.engines import EngineError
+    from assistant.guidance.types import Reply
+
+    reply = None
+    shown = ""
+    try:
+        with Live(console=console, transient=True, auto_refresh=False) as live:
+            for event in guide.stream(session, text, choice):
+                if isinstance(event, Reply):
+                    reply = event
+                else:
+                    shown += event
+                    live.update(shown, refresh=True)
+    except EngineError as exc:
+        fail(str(exc))
+    assert reply is not None
+    return reply
+
+
+def show_reply(reply: Reply) -> None:
+    """The reply with its mode as a coloured badge on the label line."""
+    colour = {"advising": "cyan", "coaching": "green", "mentoring": "magenta"}[reply.mode]
+    label, _, rest = reply.text.partition("\n")
+    console.print(f"[bold {colour}]{label}[/]", highlight=False)
+    console.print(rest, highlight=False, markup=False)
+    console.print()
+
+
+@app.command()
+def ask(
+    text: Annotated[str, typer.Argument(help="Your message.")],
+    mode: Annotated[ModeChoice, typer.Option(help="Guidance mode.")] = ModeChoice.auto,
+    session: Annotated[
+        Path | None, typer.Option(help="JSON file that keeps the conversation across calls.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Ask for advice, coaching or mentoring; the reply is labelled and cited."""
+    from assistant.guidance.session import Session, SessionFileError, load_session, save_session
+
+    config = settings()
+    try:
+        state = load_session(session) if session else Session()
+    except SessionFileError as exc:
+        fail(f"{exc}. The file was left untouched; pass another --session path.")
+    guide = build_guide(config)
+    choice = None if mode is ModeChoice.auto else mode.value
+    if as_json:
+        reply = guide.ask(state, text, choice)
+        print_json(reply.to_dict())
+    else:
+        show_reply(stream_reply(guide, state, text, choice))
+    if session:
+        save_session(state, session)
+
+
+@app.command()
+def chat(
+    mode: Annotated[ModeChoice, typer.Option(help="Guidance mode.")] = ModeChoice.auto,
+) -> None:
+    """An interactive conversation in the terminal (Ctrl-D or 'quit' to leave)."""
+    from assistant.guidance.session import Session
+
+    guide = build_guide(settings())
+    state = Session()
+    choice = None if mode is ModeChoice.auto else mode.value
+    show_reply(stream_reply(guide, state, "", choice))
+    while True:
+        try:
+            text = console.input("[bold]you>[/] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if text.lower() in {"quit", "exit"}:
+            return
+        if text:
+            reply = stream_reply(guide, state, text, choice)
+            show_reply(reply)
+            if state.history and scope.is_closing(text):
+                return
+
+
+# --- web app and evals ----------------------------------------------------------------------
+
+
+@app.command("ui")
+def web_ui(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+) -> None:
+    """Open the web app (chat, goals, corpus); ingests the starter corpus if the index is empty."""
+    from ui.web.launch import LaunchError, launch
+
+    try:
+        launch(settings(), host=host, port=port)
+    except LaunchError as exc:
+        fail(str(exc))
+
+
+@app.command("eval")
+def run_evals(
+    cases: Annotated[Path | None, typer.Option(help="Folder of YAML case files.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the report.")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Engine to evaluate: offline, openai or llamacpp.")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Cases run in parallel.")] = 1,
+    if_changed: Annotated[
+        bool, typer.Option("--if-changed", help="Run only if the corpus changed since last eval.")
+    ] = False,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Save this run's metrics as the baseline.")
+    ] = False,
+) -> None:
+    """Run the quality suite against the current index and engine; exit 1 on any regression."""
+    from evals.command import EvalOptions, run_eval_command
+
+    options = EvalOptions(cases=cases, out=out, engine=engine, workers=workers,
+                          if_changed=if_changed, update_baseline=update_baseline)
+    raise typer.Exit(run_eval_command(settings(), options, console=console))

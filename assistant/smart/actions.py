@@ -197,3 +197,22 @@ def read_specific(text: str, scope: str, stops: Sequence[int]) -> ActionReading:
     return ActionReading(
         CriterionResult("unclear", evidence, questions.specific_unclear(evidence)), named
     )
+
+
+def without_goals(text: str, goals: Sequence[str], keep: int) -> str:
+    """The goal text with every goal except `goals[keep]` taken out."""
+    for index, goal in enumerate(goals):
+        if index == keep:
+            continue
+        quoted = re.escape(goal)
+        for pattern in (
+            rf"{quoted}\s*,?\s*(?:and|as well as|plus)\s+(?:also\s+)?",
+            rf"\s*,?\s*(?:\band\b|\bas well as\b|\bplus\b|;)\s*(?:also\s+)?"
+            rf"(?:i will\s+|i'll\s+|i (?:also )?want to\s+|to\s+)?{quoted}",
+            rf"[^.!?]*{quoted}[^.!?]*[.!?]?\s*",
+        ):
+            shorter = re.sub(pattern, "", text, count=1, flags=FLAGS)
+            if shorter != text:
+                text = shorter
+                break
+    return text.strip()

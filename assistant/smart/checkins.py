@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from .dates import add_months
 
@@ -30,4 +30,4 @@ def plan_checkins(start: date, deadline: date, count: int | None = None) -> list
         else:
             return monthly or plan_checkins(start, deadline, 1)
     steps = {round(span * k / (count + 1)) for k in range(1, count + 1)}
-    return [date.fromordinal(start.toordinal() + step) for step in sorted(steps) if 0 < step < span]
+    return [start + timedelta(days=step) for step in sorted(steps) if 0 < step < span]

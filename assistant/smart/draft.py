@@ -1,0 +1,176 @@
+"""A SMART goal taking shape over a conversation, stored as JSON between turns."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from .actions import without_goals
+from .checker import check_goal
+from .checkins import plan_checkins
+from .lexicon import PURPOSE
+from .report import CRITERIA, Criterion, CriterionResult, SmartReport
+from .statement import goal_statement
+
+# Criteria the checker cannot read from a bare answer: a real answer to the question is
+# taken as the learner's word.
+_TAKEN_AT_WORD: tuple[Criterion, ...] = ("attainable", "relevant")
+_NON_ANSWER = re.compile(
+    r"^\W*(?:no|nope|none|nothing|not sure|unsure|i don't know|i do not know|don't know|idk"
+    r"|dunno|n/?a|skip|pass|no idea|maybe)\W*$",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
+_FILLER = {"the", "and", "one", "that", "this", "first", "second", "last", "would", "like",
+           "want", "focus", "with", "start", "let", "lets", "think", "will"}
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    """A goal, its SMART reading and its plan. Immutable: each change returns a new draft."""
+
+    id: str
+    text: str
+    created: date
+    report: SmartReport
+    statement: str | None = None
+    deadline: date | None = None
+    context: str = ""
+    answers: tuple[str, ...] = ()
+    skipped: tuple[Criterion, ...] = ()
+    first_steps: tuple[str, ...] = ()
+    checkins: tuple[date, ...] = ()
+
+    @classmethod
+    def start(cls, text: str, *, today: date | None = None, context: str = "") -> GoalDraft:
+        """Begin a draft from the learner's first wording of the goal."""
+        today = today or date.today()
+        digest = hashlib.sha256(f"{text.strip()}|{today.isoformat()}".encode()).hexdigest()
+        report = check_goal(text, today=today, context=context)
+        return cls(id=digest[:16], text=text, created=today, report=report, context=context)._settle()
+
+    def next_criterion(self) -> Criterion | None:
+        """The first criterion still open and not passed on, in SMART order."""
+        return next(
+            (name for name in self.report.missing if name not in self.skipped), None
+        )
+
+    def next_question(self) -> str | None:
+        """The next coaching question: which goal first, then the first open criterion."""
+        if self.report.multiple_goals_question:
+            return self.report.multiple_goals_question
+        name = self.next_criterion()
+        return self.report.criterion(name).question if name else None
+
+    def update(self, answer: str, today: date | None = None) -> GoalDraft:
+        """Merge the learner's answer to `next_question()` and re-check the goal."""
+        today = today or date.today()
+        answered = replace(self, answers=(*self.answers, answer))
+        if self.report.multiple_goals:
+            return answered._choose_goal(answer, today)
+        pending = self.next_criterion()
+        if _NON_ANSWER.match(answer) and pending:
+            return replace(answered, skipped=(*self.skipped, pending))
+        fresh = check_goal(answer, today=today, context=answered._heard())
+        merged = {name: self.report.criterion(name) for name in CRITERIA}
+        deadline = self.report.deadline
+        for name in CRITERIA:
+            new = fresh.criterion(name)
+            if new.outranks(merged[name]) or (name == pending and new.status == "present"):
+                merged[name] = new
+                deadline = fresh.deadline if name == "time_bound" else deadline
+        changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
+        if pending in _TAKEN_AT_WORD and not changed:
+            merged[pending] = CriterionResult("present", answer.strip())
+        report = replace(self.report, deadline=deadline, **merged)
+        return replace(answered, report=report)._settle()
+
+    def with_first_steps(self, *steps: str) -> GoalDraft:
+        """Record the first concrete steps towards the goal."""
+        return replace(self, first_steps=tuple(s.strip() for s in steps if s.strip()))
+
+    def with_checkins(self, dates: list[date]) -> GoalDraft:
+        """Replace the planned check-in dates."""
+        return replace(self, checkins=tuple(sorted(dates)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for session storage."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "created": self.created.isoformat(),
+            "report": self.report.to_dict(),
+            "statement": self.statement,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "context": self.context,
+            "answers": list(self.answers),
+            "skipped": list(self.skipped),
+            "first_steps": list(self.first_steps),
+            "checkins": [day.isoformat() for day in self.checkins],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GoalDraft:
+        """Rebuild a draft from `to_dict` output."""
+        deadline = data.get("deadline")
+        return cls(
+            id=data["id"],
+            text=data["text"],
+            created=date.fromisoformat(data["created"]),
+            report=SmartReport.from_dict(data["report"]),
+            statement=data.get("statement"),
+            deadline=date.fromisoformat(deadline) if deadline else None,
+            context=data.get("context", ""),
+            answers=tuple(data.get("answers", ())),
+            skipped=tuple(data.get("skipped", ())),
+            first_steps=tuple(data.get("first_steps", ())),
+            checkins=tuple(date.fromisoformat(day) for day in data.get("checkins", ())),
+        )
+
+    def _heard(self) -> str:
+        return " ".join([self.context, *self.answers]).strip()
+
+    def _choose_goal(self, answer: str, today: date) -> GoalDraft:
+        goals = self.report.goals
+        words = _content_words(answer)
+        overlap = [len(words & _content_words(goal)) for goal in goals]
+        ordinal = next((i for w, i in _ORDINALS.items() if re.search(rf"\b{w}\b", answer, re.I)), None)
+        if max(overlap) > 0 and overlap.count(max(overlap)) == 1:
+            keep = overlap.index(max(overlap))
+        elif ordinal is not None and ordinal < len(goals):
+            keep = ordinal % len(goals)
+        else:
+            return self
+        text = without_goals(self.text, goals, keep)
+        report = check_goal(text, today=today, context=self._heard())
+        return replace(self, text=text, report=report)._settle()
+
+    def _settle(self) -> GoalDraft:
+        """Recompute the statement and check-ins from the current report."""
+        report, deadline = self.report, self.report.deadline
+        ready = all(report.criterion(n).status == "present" for n in ("specific", "measurable"))
+        statement = None
+        if ready and deadline:
+            why = report.relevant.evidence if report.relevant.status == "present" else ""
+            statement = goal_statement(
+                deadline, report.specific.evidence or "", report.measurable.evidence or "",
+                _as_reason(why or ""),
+            )
+        checkins = self.checkins if deadline == self.deadline else ()
+        if deadline and not checkins:
+            checkins = tuple(plan_checkins(self.created, deadline))
+        return replace(self, statement=statement, deadline=deadline, checkins=checkins)
+
+
+def _as_reason(why: str) -> str:
+    """A reason taken from a plain answer reads as "because ..."."""
+    if not why or PURPOSE.match(why):
+        return why
+    return "because " + (why if why.startswith("I ") else why[:1].lower() + why[1:])
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in _FILLER}
