@@ -36,3 +36,34 @@ def embedder():
     from assistant.index.embeddings import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def starter_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """A home whose index holds the starter corpus, built once per test run."""
+    from assistant.index.store import open_store
+    from ingest.sync import sync_paths
+
+    home = tmp_path_factory.mktemp("starter-home")
+    config = Settings(home=home)
+    report = sync_paths(
+        [config.corpus_dir], settings=config, store=open_store(config), embedder=embedder
+    )
+    assert report.ok, report.to_dict()
+    return home
+
+
+@pytest.fixture
+def starter_settings(starter_home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at the starter index."""
+    monkeypatch.setenv("MENTORCOACH_HOME", str(starter_home))
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def guide(starter_home: Path, embedder):
+    """The offline guide on the starter index, shared by the tests that only read it."""
+    from assistant.guidance.guide import Guide
+
+    return Guide(Settings(home=starter_home), embedder=embedder)

@@ -207,6 +207,19 @@ def test_openai_engine_streams_from_injected_client() -> None:
     assert "".join(pieces) == "[Coaching] What feels most stuck?"
 
 
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("http://127.0.0.1:8080/v1", {"extra_body": {"max_tokens": 50}, "max_tokens": None}),
+        ("https://api.openai.com/v1", {"extra_body": None, "max_tokens": 50}),
+    ],
+)
+def test_openai_engine_caps_length_in_the_servers_terms(url: str, sent: dict[str, Any]) -> None:
+    engine = OpenAIEngine(Settings(llm="openai", llm_base_url=url, llm_model="demo"), max_tokens=50)
+    client = engine._client
+    assert {"extra_body": client.extra_body, "max_tokens": client.max_tokens} == sent
+
+
 def test_openai_engine_unreachable_server_names_url_not_key(unused_port: int) -> None:
     url = f"http://127.0.0.1:{unused_port}/v1"
     settings = Settings(

@@ -25,7 +25,7 @@ EXPLICIT_CUES: list[tuple[Mode, re.Pattern[str]]] = [
         r"in your experience", r"what (?:has )?worked for (?:others|other people|people|mentees)",
         r"what (?:have|did) (?:others|other \w+|mentors|mentees|people) (?:do|done|find|found|"
         r"learn|learned|report|reported|say)", r"share (?:some )?experience",
-        r"how did (?:others|other \w+|people)", r"mentor me", r"switch (?:back )?to mentoring",
+        r"how did (?:others|other \w+|people)", r"mentor me (?:on|about|through)", r"switch (?:back )?to mentoring",
         r"what do (?:mentors|mentees|others) (?:usually|typically|tend to)",
         r"(?:stories|experience) (?:of|from) (?:others|other \w+|mentors|mentees)",
         r"mentoring,? please",
@@ -52,6 +52,10 @@ _INFORMATION_QUESTION = re.compile(
 )
 
 
+#: A question this short is a follow-up within the current mode ("And then what?").
+_SHORT = 8
+
+
 @dataclass(frozen=True)
 class ModeCue:
     """A mode read from the message, and whether the user asked for it in so many words."""
@@ -74,7 +78,8 @@ def read_mode(message: str, previous: Mode | None) -> ModeCue:
     cue = explicit_cue(message)
     if cue:
         return ModeCue(cue, explicit=True)
-    if previous is not None and not message.rstrip().endswith("?"):
+    question = message.rstrip().endswith("?")
+    if previous is not None and (not question or len(message.split()) < _SHORT):
         return ModeCue(previous, explicit=False)
     if _FIRST_PERSON_SITUATION.search(message):
         return ModeCue("coaching", explicit=False)

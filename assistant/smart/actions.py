@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, cast
 
 from . import questions
 from .clauses import clause_end, trim
@@ -19,6 +19,7 @@ from .lexicon import (
     STATE_VERBS,
     WEAK_VERBS,
     alternation,
+    wordlist,
 )
 from .report import CriterionResult
 
@@ -54,6 +55,8 @@ _LICENSE = re.compile(
     r"(?:(?:\w+ly|also|then|first|now|personally|actually|finally|still|further)\s+)*$",
     FLAGS,
 )
+# Licensing and joining words sit just before a verb; looking further back is wasted work.
+_LOOKBEHIND = 80
 _NOT_A_GOAL = re.compile(r"\s+(?:(?:able|going|sure|about)\s+)?to\b|\s+sure\b", FLAGS)
 _COORDINATOR = re.compile(
     r"(?:\band\b(?!\s+then)|\bas well as\b|\bplus\b|[;.!?])\s*"
@@ -69,10 +72,11 @@ _BACK_REFERENCE = re.compile(
 )
 _STATE = re.compile(alternation(STATE_VERBS), FLAGS)
 _EMPTY_OBJECT = {"more", "better", "less", "harder", "well", "again", "things", "stuff"}
-_STOPWORDS = {
-    "the", "and", "for", "with", "my", "our", "at", "in", "on", "to", "every", "each", "all",
-    "per", "a", "an", "this", "that", "their", "of", "from", "will", "i",
-}
+_STOPWORDS = set(
+    wordlist(
+        "the and for with my our at in on to every each all per a an this that their of from will i"
+    )
+)
 _WEAK_WITH_DELIVERABLE = re.compile(
     rf"\s+(?:a|an|the|my|our|one)\s+(?:[\w'&-]+\s+){{0,3}}?{DELIVERABLE}\b", FLAGS
 )
@@ -99,7 +103,7 @@ def _verbs(scope: str) -> list[Action]:
     found: list[Action] = []
     for match in _VERB.finditer(scope):
         kind = "concrete" if match["certified"] else match.lastgroup
-        license_ = _LICENSE.search(scope, 0, match.start())
+        license_ = _LICENSE.search(scope, max(0, match.start() - _LOOKBEHIND), match.start())
         if not license_ or not kind:
             continue
         by_means = (license_["word"] or "").lower() == "by"
@@ -107,7 +111,7 @@ def _verbs(scope: str) -> list[Action]:
             continue
         if kind == "weak" and _NOT_A_GOAL.match(scope, match.end()):
             continue
-        found.append(Action(match.start(), match.end(), kind, by_means))  # type: ignore[arg-type]
+        found.append(Action(match.start(), match.end(), cast(Kind, kind), by_means))
     # "have finished": the auxiliary is not the action.
     return [
         verb
@@ -122,7 +126,8 @@ def _words(text: str) -> set[str]:
 
 def _starts_new_goal(scope: str, previous: Action, verb: Action) -> int | None:
     """Where the joining words start if `verb` opens a separate goal, else None."""
-    coordinator = _COORDINATOR.search(scope, previous.verb_end, verb.start)
+    window = max(previous.verb_end, verb.start - _LOOKBEHIND)
+    coordinator = _COORDINATOR.search(scope, window, verb.start)
     if not coordinator or verb.by_means or not _OBJECT_START.match(scope, verb.verb_end):
         return None
     clause = scope[verb.verb_end : clause_end(scope, verb.verb_end)]
@@ -141,10 +146,7 @@ def _goals(scope: str, verbs: Sequence[Action], stops: Sequence[int]) -> list[Ac
         if cut is not None:
             heads.append(verb)
             cuts.append(cut)
-    return [
-        Action(h.start, h.verb_end, h.kind, h.by_means, clause_end(scope, h.verb_end, [*stops, *cuts]))
-        for h in heads
-    ]
+    return [replace(h, end=clause_end(scope, h.verb_end, [*stops, *cuts])) for h in heads]
 
 
 def _judge(scope: str, action: Action, means: Action | None) -> tuple[str, Action | None]:
@@ -176,7 +178,7 @@ def read_specific(text: str, scope: str, stops: Sequence[int]) -> ActionReading:
     goals = _goals(scope, verbs, stops)
     means = next(
         (
-            Action(v.start, v.verb_end, v.kind, True, clause_end(scope, v.verb_end, stops))
+            replace(v, end=clause_end(scope, v.verb_end, stops))
             for v in _verbs(scope)
             if v.by_means and v.kind == "concrete" and v.start > goals[0].start
         ),

@@ -47,7 +47,11 @@ def mask(text: str, spans: Iterable[Span]) -> str:
 def trim(text: str, start: int, end: int) -> Span:
     """Shrink a span so it neither starts nor ends with spaces or dangling joining words."""
     piece = text[start:end]
-    stripped = re.sub(r"(?:\s+(?:and|or|to|with|for|then|also|that|which|while|as))+\s*$", "",
-                      piece.rstrip(), flags=re.IGNORECASE)
+    stripped = re.sub(
+        r"(?:\s+(?:and|or|to|with|for|then|also|that|which|while|as))+\s*$",
+        "",
+        piece.rstrip(),
+        flags=re.IGNORECASE,
+    )
     lead = len(piece) - len(piece.lstrip())
     return start + lead, start + len(stripped)

@@ -24,8 +24,26 @@ _NON_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
-_FILLER = {"the", "and", "one", "that", "this", "first", "second", "last", "would", "like",
-           "want", "focus", "with", "start", "let", "lets", "think", "will"}
+_FILLER = {
+    "the",
+    "and",
+    "one",
+    "that",
+    "this",
+    "first",
+    "second",
+    "last",
+    "would",
+    "like",
+    "want",
+    "focus",
+    "with",
+    "start",
+    "let",
+    "lets",
+    "think",
+    "will",
+}
 
 
 @dataclass(frozen=True)
@@ -50,13 +68,12 @@ class GoalDraft:
         today = today or date.today()
         digest = hashlib.sha256(f"{text.strip()}|{today.isoformat()}".encode()).hexdigest()
         report = check_goal(text, today=today, context=context)
-        return cls(id=digest[:16], text=text, created=today, report=report, context=context)._settle()
+        draft = cls(id=digest[:16], text=text, created=today, report=report, context=context)
+        return draft._settle()
 
     def next_criterion(self) -> Criterion | None:
         """The first criterion still open and not passed on, in SMART order."""
-        return next(
-            (name for name in self.report.missing if name not in self.skipped), None
-        )
+        return next((name for name in self.report.missing if name not in self.skipped), None)
 
     def next_question(self) -> str | None:
         """The next coaching question: which goal first, then the first open criterion."""
@@ -137,7 +154,8 @@ class GoalDraft:
         goals = self.report.goals
         words = _content_words(answer)
         overlap = [len(words & _content_words(goal)) for goal in goals]
-        ordinal = next((i for w, i in _ORDINALS.items() if re.search(rf"\b{w}\b", answer, re.I)), None)
+        said = set(re.findall(r"[a-z0-9]+", answer.lower()))
+        ordinal = next((i for word, i in _ORDINALS.items() if word in said), None)
         if max(overlap) > 0 and overlap.count(max(overlap)) == 1:
             keep = overlap.index(max(overlap))
         elif ordinal is not None and ordinal < len(goals):
@@ -154,9 +172,11 @@ class GoalDraft:
         ready = all(report.criterion(n).status == "present" for n in ("specific", "measurable"))
         statement = None
         if ready and deadline:
-            why = report.relevant.evidence if report.relevant.status == "present" else ""
+            why = report.relevant.evidence if report.relevant.status == "present" else None
             statement = goal_statement(
-                deadline, report.specific.evidence or "", report.measurable.evidence or "",
+                deadline,
+                report.specific.evidence or "",
+                report.measurable.evidence or "",
                 _as_reason(why or ""),
             )
         checkins = self.checkins if deadline == self.deadline else ()

@@ -94,7 +94,8 @@ PURPOSE = re.compile(
 )
 # Said earlier in the conversation, an ambition also tells us why the goal matters.
 AMBITION = re.compile(
-    r"\b(?:i (?:want|would like|'d like|hope|plan|aim) to (?:become|be) an?|i aspire"
+    r"\b(?:i (?:want|would like|'d like|hope|plan|aim) to (?:become|be) an?"
+    r"(?!\s+(?:better|more|good|great|kinder|calmer)\b)|i aspire"
     r"|my ambition|my dream|one day i want)\b",
     FLAGS,
 )
@@ -164,6 +165,7 @@ IRREGULAR: dict[str, set[str]] = {
     "feel": {"felt"},
 }
 
+
 def verb_forms(base: str) -> set[str]:
     """Regular inflections of a verb, including doubled final consonants."""
     forms = {base, base + "s", base + "es", base + "ed", base + "ing"}
@@ -176,14 +178,51 @@ def verb_forms(base: str) -> set[str]:
     return forms | IRREGULAR.get(base, set())
 
 
-CONCRETE_VERBS = ["adopt", "analyse", "analyze", "apply", "arrange", "arrive", "ask", "assess", "attend", "audit", "avoid", "block", "book", "call", "chair", "check", "coach", "collect", "compare", "complete", "conduct", "consult", "contact", "cook", "counsel", "create", "cycle", "debrief", "delegate", "deliver", "demonstrate", "design", "develop", "discuss", "document", "draft", "drink", "earn", "eat", "edit", "email", "enrol", "enroll", "establish", "evaluate", "examine", "exercise", "facilitate", "file", "finish", "follow", "give", "go", "help", "hike", "hold", "host", "identify", "implement", "insert", "interview", "introduce", "intubate", "jog", "join", "journal", "launch", "lead", "leave", "lecture", "listen", "log", "map", "measure", "meditate", "meet", "mentor", "monitor", "negotiate", "observe", "obtain", "organise", "organize", "pass", "perform", "phone", "pilot", "place", "plan", "practise", "practice", "prepare", "present", "prioritise", "prioritize", "produce", "protect", "publish", "read", "record", "recruit", "refer", "reflect", "register", "rehearse", "remove", "replace", "reply", "request", "resubmit", "review", "revise", "run", "schedule", "screen", "seek", "send", "shadow", "share", "sign", "sleep", "spend", "start", "stop", "stretch", "study", "submit", "summarise", "summarize", "supervise", "support", "survey", "suture", "swim", "switch", "take", "teach", "test", "track", "train", "tutor", "update", "use", "visit", "volunteer", "walk", "write"]
+def wordlist(text: str) -> tuple[str, ...]:
+    """The whitespace-separated words of a block of text."""
+    return tuple(text.split())
+
+
+CONCRETE_VERBS = wordlist(
+    """
+    adopt analyse analyze apply arrange arrive ask assess attend audit avoid block book
+    call chair check coach collect compare complete conduct consult contact cook counsel
+    create cycle debrief delegate deliver demonstrate design develop discuss document draft
+    drink earn eat edit email enrol enroll establish evaluate examine exercise facilitate
+    file finish follow give go help hike hold host identify implement insert interview
+    introduce intubate jog join journal launch lead leave lecture listen log map measure
+    meditate meet mentor monitor negotiate observe obtain organise organize pass perform
+    phone pilot place plan practise practice prepare present prioritise prioritize produce
+    protect publish read record recruit refer reflect register rehearse remove replace
+    reply request resubmit review revise run schedule screen seek send shadow share sign
+    sleep spend start stop stretch study submit summarise summarize supervise support
+    survey suture swim switch take teach test track train tutor update use visit volunteer
+    walk write
+    """
+)
 CONCRETE_PHRASES = ("set up", "sign up", "write up", "give up", "sit", "turn off")
 # Verbs whose outcome is only defined by a target ("improve X to 80%").
-CHANGE_VERBS = ["improve", "increase", "reduce", "decrease", "enhance", "strengthen", "boost", "achieve", "reach", "attain", "lower", "raise", "grow", "expand", "maximise", "maximize", "minimise", "minimize", "optimise", "optimize", "cut", "limit", "lose"]
+CHANGE_VERBS = wordlist(
+    """
+    improve increase reduce decrease enhance strengthen boost achieve reach attain lower
+    raise grow expand maximise maximize minimise minimize optimise optimize cut limit lose
+    """
+)
 # Verbs whose object is itself a result to observe ("set up a teaching rota").
-FINISHING_VERBS = ["submit", "publish", "complete", "finish", "pass", "present", "deliver", "launch", "obtain", "earn", "establish", "implement", "introduce", "produce", "run", "host", "organise", "organize", "design", "create", "write", "draft", "build", "develop", "sit", "set"]
+FINISHING_VERBS = wordlist(
+    """
+    submit publish complete finish pass present deliver launch obtain earn establish
+    implement introduce produce run host organise organize design create write draft build
+    develop sit set
+    """
+)
 # Verbs that give an observable result when their object is a known deliverable.
-COMPLETION_VERBS = ["attend", "lead", "conduct", "give", "hold", "book", "start", "prepare", "enrol", "enroll", "register", "apply", "join", "chair", "facilitate", "teach", "analyse", "analyze", "collect", "do", "record"]
+COMPLETION_VERBS = wordlist(
+    """
+    attend lead conduct give hold book start prepare enrol enroll register apply join chair
+    facilitate teach analyse analyze collect do record
+    """
+)
 WEAK_VERBS = ("be", "become", "get", "have", "do", "make", "feel", "stay", "seem")
 # Weak verbs that describe a state to be in rather than something to do.
 STATE_VERBS = ("be", "become", "feel", "stay", "seem")

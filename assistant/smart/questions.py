@@ -14,12 +14,10 @@ SPECIFIC_MISSING = "What exactly will you do, and what will be different once yo
 MEASURABLE_MISSING = "How will you know you have achieved this? What could you count or observe?"
 TIME_MISSING = "When would you like to have achieved this by?"
 ATTAINABLE = (
-    "What time, resources or support will you need for this, "
-    "and what might get in the way?"
+    "What time, resources or support will you need for this, and what might get in the way?"
 )
 RELEVANT = (
-    "How does this goal connect to what matters to you, "
-    "or to the role you are working towards?"
+    "How does this goal connect to what matters to you, or to the role you are working towards?"
 )
 
 
@@ -43,7 +41,9 @@ def time_anchor(evidence: str) -> str:
 
 
 def time_recurring(evidence: str) -> str:
-    return f"When would you like to look back at how '{evidence}' has gone? Which end date suits you?"
+    return (
+        f"When would you like to look back at how '{evidence}' has gone? Which end date suits you?"
+    )
 
 
 def time_start(evidence: str) -> str:

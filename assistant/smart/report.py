@@ -49,7 +49,7 @@ class CriterionResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CriterionResult:
-        return cls(status=data["status"], evidence=data.get("evidence"), question=data.get("question"))
+        return cls(data["status"], data.get("evidence"), data.get("question"))
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,7 @@ class SmartReport:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SmartReport:
         """Rebuild a report from `to_dict` output."""
-        criteria = {
-            name: CriterionResult.from_dict(data["criteria"][name]) for name in CRITERIA
-        }
+        criteria = {name: CriterionResult.from_dict(data["criteria"][name]) for name in CRITERIA}
         deadline = data.get("deadline")
         return cls(
             text=data["text"],

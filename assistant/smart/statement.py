@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from .dates import format_date
+from .lexicon import PURPOSE
 
 # Reasons that already carry their own connector are kept as the learner said them.
 _CONNECTOR = re.compile(
@@ -25,11 +26,13 @@ def goal_statement(deadline: date, action: str, measure: str, why: str) -> str:
     ("because ...") keeps it instead of "so that".
     """
     action = re.sub(r"^(?:i will|i'll|i want to|to)\s+", "", _clean(action), flags=re.I)
-    action = action[:1].lower() + action[1:] if action[:2] != action[:2].upper() else action
+    if not action[:2].isupper():  # keep "ACLS ..." and "I ..." as written
+        action = action[:1].lower() + action[1:]
     measure = _clean(measure)
     what = action if not measure or measure.lower() in action.lower() else f"{action} {measure}"
     sentence = f"By {format_date(deadline)}, I will {what}"
     why = _clean(why)
     if why:
-        sentence += f", {why}" if _CONNECTOR.match(why) else f", so that {why}"
+        own_connector = _CONNECTOR.match(why) or PURPOSE.match(why)
+        sentence += f", {why}" if own_connector else f", so that {why}"
     return sentence + "."

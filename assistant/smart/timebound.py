@@ -44,6 +44,7 @@ _PREP = (
 _LEAD = rf"(?:\b(?P<prep>{_PREP})\s+)?"
 _END = r"(?:(?:the\s+)?(?:very\s+)?end\s+of\s+(?:the\s+)?)?"
 _UNIT = r"(?P<unit>day|week|fortnight|month|year)s?"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _NOT_RATE = r"(?!\s+(?:a|per|each|every)\b)"
 _ANCHOR_NOUN = (
     r"(?:week|rotation|residency|fellowship|block|clerkship|internship|semester|term|year|training"
@@ -63,7 +64,7 @@ def _parse(phrase: str, today: date, *, relative: bool = False) -> date | None:
     if not relative:
         # Absolute dates read day-first; a bare month means its last day.
         settings |= {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "last"}
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
 
 
@@ -121,15 +122,15 @@ def _year(m: re.Match[str], today: date) -> date:
     return date(year - 1, 12, 31) if m["prep"].lower() == "before" else date(year, 12, 31)
 
 
-def _iso(m: re.Match[str], today: date) -> date | None:
-    try:
-        return date.fromisoformat(m["when"])
-    except ValueError:
-        return None
+def _iso(m: re.Match[str], today: date) -> date:
+    return date.fromisoformat(m["when"])
 
 
-def _phrase(m: re.Match[str], today: date) -> date | None:
-    return _parse(m["when"], today)
+def _phrase(m: re.Match[str], today: date) -> date:
+    parsed = _parse(m["when"], today)
+    if not parsed:
+        raise ValueError(f"no such date: {m['when']}")
+    return parsed
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -148,14 +149,14 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (_rule(rf"{_LEAD}\b(?P<when>\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}}))\b"), _phrase),
     (
         _rule(
-            rf"{_LEAD}(?:the\s+)?(?P<when>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?"
+            rf"{_LEAD}(?:the\s+)?(?P<when>\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?"
             r"(?:,?\s+\d{4}\b)?)"
         ),
         _phrase,
     ),
     (
         _rule(
-            rf"{_LEAD}(?P<when>\b{MONTH}\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b"
+            rf"{_LEAD}(?P<when>\b{MONTH}\.?\s+(?:the\s+)?{_DAY}(?:st|nd|rd|th)?\b"
             r"(?:,?\s+\d{4}\b)?)"
         ),
         _phrase,
@@ -201,8 +202,10 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (_rule(rf"\b(?:this\s+|next\s+)?(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b"), _month),
     (_rule(rf"\b(?:this|next)\s+(?P<month>{MONTH})\b(?P<year>)"), _month),
     (
-        _rule(r"\b(?P<prep>by|before|until|till|in|during|through)\s+"
-              r"(?:the\s+end\s+of\s+)?(?P<year>\d{4})\b"),
+        _rule(
+            r"\b(?P<prep>by|before|until|till|in|during|through)\s+"
+            r"(?:the\s+end\s+of\s+)?(?P<year>\d{4})\b"
+        ),
         _year,
     ),
     (
@@ -259,7 +262,12 @@ def find_time(text: str, today: date) -> tuple[TimeMatch, ...]:
         for m in pattern.finditer(text):
             if _overlaps(m.start(), m.end(), found):
                 continue
-            deadline = resolve(m, today)
+            try:
+                deadline = resolve(m, today)
+            except (ValueError, OverflowError):
+                # "By 31/02/2027" names a date that does not exist: ask which one is meant.
+                found.append(TimeMatch(m.start(), m.end(), "anchor"))
+                continue
             if deadline:
                 found.append(TimeMatch(m.start(), m.end(), "date", deadline))
     for pattern in _ANCHOR_RULES:

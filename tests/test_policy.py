@@ -1,0 +1,130 @@
+"""The guidance policy: mode cues, switches, GROW progression, scope, openings and closings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.guidance import grow, reflect, scope
+from assistant.guidance.cues import read_mode
+from assistant.guidance.policy import TurnInput, plan_turn
+from assistant.guidance.session import Session
+from assistant.guidance.types import Mode, Plan
+from assistant.index.retriever import Hit
+from assistant.index.store import StoredChunk
+
+HIT = Hit(StoredChunk("c1", "Mentors meet monthly.", "h.md", "Handbook", "Cadence", "d1"), 1.0, 0.8)
+
+
+def plan(message: str, session: Session | None = None, choice: Mode | None = None,
+         hits: list[Hit] | None = None) -> Plan:
+    hits = [HIT] if hits is None else hits
+    return plan_turn(TurnInput(message, session or Session(), choice, hits))
+
+
+@pytest.mark.parametrize(
+    ("message", "mode"),
+    [
+        ("Just tell me how to write the email.", "advising"),
+        ("What should I do about a mentee who misses meetings?", "advising"),
+        ("Help me think about whether to change mentors.", "coaching"),
+        ("Don't tell me what to do, I want to work it out.", "coaching"),
+        ("Please don't just tell me what to do.", "coaching"),
+        ("In your experience, does group mentoring work?", "mentoring"),
+        ("What worked for others in my position?", "mentoring"),
+        ("What is a mentoring agreement?", "advising"),
+        ("I want to get better at giving feedback but I never find the time.", "coaching"),
+        ("I keep putting off asking Dr. Lee to mentor me.", "coaching"),
+    ],
+)
+def test_mode_cues_and_inference(message: str, mode: Mode) -> None:
+    assert plan(message).mode == mode
+
+
+def test_a_short_answer_keeps_the_conversation_in_coaching() -> None:
+    assert read_mode("About two hours a week", previous="coaching").mode == "coaching"
+
+
+def test_the_users_choice_wins_and_a_conflict_is_explained() -> None:
+    result = plan("Just tell me what to do.", choice="coaching")
+    assert result.mode == "coaching"
+    assert "You chose coaching" in result.notices[0]
+    assert "a direct answer" in result.notices[0]
+
+
+def test_a_change_of_mode_is_announced() -> None:
+    session = Session(mode="coaching")
+    result = plan("What has worked for others?", session)
+    assert (result.mode, result.switched_from) == ("mentoring", "coaching")
+    assert result.notices[0].startswith("I'm switching to mentoring now")
+    assert plan("And then what happened?", Session(mode="mentoring")).switched_from is None
+
+
+def test_grow_stages_progress_across_coaching_turns() -> None:
+    session = Session()
+    stages = []
+    for message in ["Help me think about my research goals.", "I have two papers stalled.",
+                    "I could ask a co-author.", "I'll email her on Monday.", "Yes."]:
+        result = plan(message, session)
+        stages.append(result.grow_stage)
+        session.record(message, "reply", result.mode)
+        session.grow_stage = result.grow_stage
+    assert stages == ["goal", "reality", "options", "will", "will"]
+
+
+def test_a_learner_may_enter_grow_at_a_later_stage() -> None:
+    assert grow.next_stage(None, "I've tried blocking time on Fridays") == "reality"
+    assert grow.next_stage(None, "What could I do about it, what are my options") == "options"
+    assert grow.next_stage(None, "I'm going to talk to her next week") == "will"
+
+
+def test_coaching_plans_reflect_and_ask_open_questions_without_directives() -> None:
+    result = plan("I want to get better at giving feedback to residents but I never find the "
+                  "time.")
+    assert result.reflection == (
+        "You want to get better at giving feedback to residents, but you never find the time."
+    )
+    assert result.questions == [
+        "What would success with giving feedback to residents look like a month from now: how "
+        "would you notice it?"
+    ]
+    for stage in ("goal", "reality", "options", "will"):
+        for question in grow.questions_for(stage, "your research"):
+            assert question.startswith(("What", "On a scale")) and question.endswith("?")
+
+
+def test_reflections_never_garble_a_request() -> None:
+    assert reflect.reflect("help me think about asking Dr. Lee to mentor me") == (
+        "You'd like to think about asking Dr. Lee to mentor you."
+    )
+    assert reflect.reflect("Is there a template for the agreement?") is None
+    assert reflect.reflect("Residents are hard to pin down") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["What dose of amoxicillin for a child?", "How do I treat pneumonia in an adult?",
+     "What is the differential diagnosis for chest pain?", "Can I prescribe 5 mg of this?"],
+)
+def test_clinical_questions_are_out_of_scope_and_cite_nothing(message: str) -> None:
+    result = plan(message)
+    assert result.kind == "out_of_scope"
+    assert not result.cites
+
+
+def test_mentoring_about_clinical_teaching_is_in_scope() -> None:
+    assert not scope.is_clinical("How do I give feedback on a resident's diagnosis skills?")
+
+
+def test_opening_and_closing_turns() -> None:
+    assert plan("").kind == "opening"
+    session = Session()
+    session.record("I want to publish my first paper this year.", "[Coaching]\n...", "coaching")
+    closing = plan("Thanks, that's all for today.", session)
+    assert closing.kind == "closing"
+    assert closing.mode == "coaching" and closing.switched_from is None
+    assert "publish my first paper" in (closing.closing or "")
+
+
+def test_advice_with_nothing_retrieved_is_not_covered_but_coaching_goes_on() -> None:
+    assert plan("What is the capital of France?", hits=[]).kind == "not_covered"
+    assert plan("Help me think about my week.", hits=[]).kind == "answer"
