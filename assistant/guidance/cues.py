@@ -25,7 +25,8 @@ EXPLICIT_CUES: list[tuple[Mode, re.Pattern[str]]] = [
         r"in your experience", r"what (?:has )?worked for (?:others|other people|people|mentees)",
         r"what (?:have|did) (?:others|other \w+|mentors|mentees|people) (?:do|done|find|found|"
         r"learn|learned|report|reported|say)", r"share (?:some )?experience",
-        r"how did (?:others|other \w+|people)", r"mentor me (?:on|about|through)", r"switch (?:back )?to mentoring",
+        r"how did (?:others|other \w+|people)", r"mentor me (?:on|about|through)",
+        r"switch (?:back )?to mentoring",
         r"what do (?:mentors|mentees|others) (?:usually|typically|tend to)",
         r"(?:stories|experience) (?:of|from) (?:others|other \w+|mentors|mentees)",
         r"mentoring,? please",

@@ -8,7 +8,8 @@ _CLINICAL = re.compile(
     r"\b(?:dos(?:e|es|ing|age)|\d+\s?(?:mg|mcg|ml|units?)\b|milligrams?|prescri(?:be|bing|ption)|"
     r"medications?|antibiotics?|insulin|opioids?|anticoagula\w*|contraindicat\w*|"
     r"diagnos(?:e|is|es|ing)|differential diagnosis|symptoms?|lab (?:values?|results?)|"
-    r"treat(?:ment|ing)?(?: (?:for|of))? (?:a |an |my |the |this )?(?:patient|pneumonia|sepsis|infection|"
+    r"treat(?:ment|ing)?(?: (?:for|of))? (?:a |an |my |the |this )?"
+    r"(?:patient|pneumonia|sepsis|infection|"
     r"hypertension|diabetes|pain|asthma|copd|heart failure)|"
     r"patient (?:with|has|presents|presenting)|ecg|ekg|x-?ray|ct scan|mri)\b",
     re.IGNORECASE,
