@@ -25,6 +25,10 @@ from assistant.engines.scripted import ScriptedEngine, ScriptExhaustedError
 from assistant.guidance.types import Passage, Plan, Turn
 from assistant.index.store import StoredChunk
 from assistant.settings import Settings
+from tests.support.llm_server import run_llm_server, served_model_id, smollm2_gguf_path
+
+#: Small enough to keep each real-model reply to a few seconds on two CPU cores.
+SLOW_MAX_TOKENS = 24
 
 
 def passage(marker: int, title: str, text: str, locator: str = "p. 2") -> Passage:
@@ -143,6 +147,12 @@ def test_history_is_recent_turns_then_the_message() -> None:
     )
     assert isinstance(messages[-1], HumanMessage)
     assert messages[-1].text == plan.message
+
+
+def test_goal_drafting_lines_are_passed_on() -> None:
+    lines = ["Draft goal: submit the abstract by 1 March.", "How will you know it is done?"]
+    system = system_text(coaching_plan(flow_lines=lines, reflection=None, questions=[]))
+    assert 'say these lines, in order: "Draft goal: submit the abstract by 1 March." "How' in system
 
 
 @pytest.mark.parametrize(
@@ -280,3 +290,44 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# --- Real models: SmolLM2-135M through llama.cpp ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def smollm2() -> Path:
+    pytest.importorskip("llama_cpp", reason="needs the server extra: pip install -e '.[server]'")
+    return smollm2_gguf_path()
+
+
+@pytest.fixture(scope="module")
+def llm_server(smollm2: Path) -> Iterator[str]:
+    with run_llm_server(smollm2, extra_args=("--n_threads", "2")) as base_url:
+        yield base_url
+
+
+def assert_streamed(pieces: list[str]) -> None:
+    assert len(pieces) > 1
+    assert "".join(pieces).strip()
+    # One piece per token: more pieces would mean the length cap never reached the model.
+    assert len(pieces) <= SLOW_MAX_TOKENS
+
+
+@pytest.mark.slow
+def test_openai_engine_streams_from_a_real_server(llm_server: str) -> None:
+    model = served_model_id(llm_server)
+    settings = Settings(llm="openai", llm_base_url=llm_server, llm_model=model)
+    engine = OpenAIEngine(settings, max_tokens=SLOW_MAX_TOKENS)
+
+    assert_streamed(list(engine.stream(coaching_plan())))
+    assert engine.name == model
+
+
+@pytest.mark.slow
+def test_llamacpp_engine_streams_from_the_gguf(smollm2: Path) -> None:
+    settings = Settings(llm="llamacpp", llm_model_path=smollm2)
+    engine = LlamaCppEngine(settings, max_tokens=SLOW_MAX_TOKENS)
+
+    assert_streamed(list(engine.stream(coaching_plan())))
+    assert engine.name == smollm2.name

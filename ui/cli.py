@@ -343,3 +343,27 @@ def run_evals(
     options = EvalOptions(cases=cases, out=out, engine=engine, workers=workers,
                           if_changed=if_changed, update_baseline=update_baseline)
     raise typer.Exit(run_eval_command(settings(), options, console=console))
+
+
+@app.command()
+def smart(
+    text: Annotated[str, typer.Argument(help="A goal, in your own words.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Check a goal against the SMART criteria, with a coaching question for each gap."""
+    from assistant.smart import CRITERIA, check_goal
+
+    report = check_goal(text)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    marks = {"present": "[green]present[/]", "missing": "[red]missing[/]",
+             "unclear": "[yellow]unclear[/]"}
+    grid = table(f"SMART check: {report.score}/5", ["criterion", "status", "evidence", "question"])
+    for name in CRITERIA:
+        result = report.criterion(name)
+        grid.add_row(name.replace("_", "-"), marks[result.status], result.evidence or "",
+                     result.question or "")
+    console.print(grid)
+    if report.multiple_goals_question:
+        console.print(report.multiple_goals_question, highlight=False)

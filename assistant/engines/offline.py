@@ -76,6 +76,8 @@ class OfflineComposer:
 
     def coaching_lines(self, plan: Plan) -> list[str]:
         """Reflection, the GROW question(s), and at most one supporting cited sentence."""
+        if plan.flow_lines:
+            return list(plan.flow_lines)
         lines = [plan.reflection or "", *plan.questions]
         support = self._best_sentences(plan, "coaching", limit=1, minimum=0.45)
         lines += [f"{text} [{marker}]" for text, marker in support]

@@ -64,6 +64,9 @@ def _guidance(plan: Plan) -> list[str]:
         )
     elif not plan.passages:
         lines.append("No passages were found for this message: cite nothing.")
+    if plan.flow_lines:
+        steps = " ".join(f'"{line}"' for line in plan.flow_lines)
+        lines.append(f"We are drafting a goal together; say these lines, in order: {steps}")
     if plan.grow_stage:
         lines.append(f"GROW stage: {plan.grow_stage}; {_GROW_FOCUS[plan.grow_stage]}.")
     if plan.reflection:

@@ -21,7 +21,7 @@ _OPEN_QUESTION = re.compile(
 _LABEL_LINE = re.compile(
     r"^\s*(?:\*\*)?\[(?:" + "|".join(MODES) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
 )
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKER = re.compile(r"[ \t]*\[(\d{1,3})\]")
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references)(?:\*\*)?:.*\Z",
                             re.IGNORECASE | re.DOTALL)
 
@@ -65,11 +65,10 @@ def resolve_citations(body: str, passages: list[Passage]) -> tuple[str, list[Cit
         if original not in by_marker:
             return ""
         renumbered.setdefault(original, len(renumbered) + 1)
-        return f"[{renumbered[original]}]"
+        return f" [{renumbered[original]}]"
 
     body = _MARKER.sub(replace, body)
     body = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", body)  # "[1] [1]" -> "[1]"
-    body = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", body))
     citations = []
     for original, new in renumbered.items():
         chunk = by_marker[original].chunk

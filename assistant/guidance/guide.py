@@ -104,4 +104,5 @@ class Guide:
             session.record(plan.message, reply.text, reply.mode)
             if plan.grow_stage:
                 session.grow_stage = plan.grow_stage
+            session.extras.update(plan.session_updates)
             yield reply

@@ -7,9 +7,10 @@ pre-check, rehearsal personas) are more steps in :data:`STEPS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from assistant.guidance import grow, reflect, scope
+from assistant.guidance import goals, grow, reflect, scope
 from assistant.guidance.cues import read_mode
 from assistant.guidance.session import Session
 from assistant.guidance.types import Mode, Passage, Plan
@@ -42,6 +43,7 @@ class TurnInput:
     session: Session
     choice: Mode | None
     hits: list[Hit]
+    today: date = field(default_factory=date.today)
 
 
 Step = Callable[[Plan, TurnInput], None]
@@ -56,7 +58,7 @@ def choose_mode(plan: Plan, turn: TurnInput) -> None:
                                                 else "coaching")
         return
     cue = read_mode(turn.message, previous)
-    plan.mode = turn.choice or cue.mode
+    plan.mode = turn.choice or ("coaching" if plan.flow_lines else cue.mode)
     if turn.choice and cue.explicit and cue.mode != turn.choice:
         plan.notices.append(
             f"You chose {turn.choice} in the guidance setting, so I'm staying with "
@@ -81,9 +83,19 @@ def classify(plan: Plan, turn: TurnInput) -> None:
         plan.closing = summarise(turn.session)
 
 
+def draft_goal(plan: Plan, turn: TurnInput) -> None:
+    """Goal drafting takes over the coaching turn while a SMART goal is being shaped."""
+    if plan.kind != "answer" or turn.choice not in (None, "coaching"):
+        return
+    step = goals.goal_step(turn.message, turn.session.extras, turn.today)
+    if step is not None:
+        plan.flow_lines = step.lines or []
+        plan.session_updates.update(step.updates)
+
+
 def coach(plan: Plan, turn: TurnInput) -> None:
     """In coaching: reflect the learner's words and ask the next GROW question."""
-    if plan.mode != "coaching" or plan.kind != "answer":
+    if plan.mode != "coaching" or plan.kind != "answer" or plan.flow_lines:
         return
     restarting = turn.session.mode != "coaching"
     plan.grow_stage = grow.next_stage(None if restarting else turn.session.grow_stage,
@@ -101,7 +113,7 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
         plan.kind = "not_covered"
 
 
-STEPS: list[Step] = [classify, choose_mode, coach, attach_passages]
+STEPS: list[Step] = [classify, draft_goal, choose_mode, coach, attach_passages]
 
 
 def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:

@@ -52,6 +52,10 @@ class Plan:
     passages: list[Passage] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)
     closing: str | None = None
+    #: Coaching lines decided by a flow (goal drafting) in place of the GROW question.
+    flow_lines: list[str] = field(default_factory=list)
+    #: Session extras to keep once the reply is final.
+    session_updates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:

@@ -1,0 +1,136 @@
+"""Goal drafting in conversation: a policy step that walks the SMART criteria one open
+question at a time, keeps the draft in the session, and asks the learner to confirm it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from assistant.guidance.cues import explicit_cue
+from assistant.guidance.reflect import reflect
+from assistant.smart import CRITERIA, GoalDraft
+
+#: Session extras keys.
+GOAL = "goal"
+GOAL_STATUS = "goal_status"
+
+_WANTS_GOAL = re.compile(
+    r"\b(?:(?:set|write|draft|make|create|define|work on|shape|sharpen|turn)\b[^.?!]*\bgoals?\b|"
+    r"smart goals?|learning plan|my goal (?:is|for)|goal for (?:this|next|the))",
+    re.IGNORECASE,
+)
+_GOAL_TEXT = re.compile(
+    r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of)|goal:|i want to|i would like to|"
+    r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
+    re.IGNORECASE,
+)
+_YES = re.compile(
+    r"^\W*(?:yes|yep|yeah|confirm(?:ed)?|looks (?:good|right|fine)|that'?s (?:it|right|good)|"
+    r"perfect|correct|ok(?:ay)?|sounds good|agreed)\b",
+    re.IGNORECASE,
+)
+_STOP = re.compile(
+    r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
+    re.IGNORECASE,
+)
+_MARK = {"present": "\u2713", "missing": "\u2717", "unclear": "?"}
+
+ASK_FOR_GOAL = "What is the goal you have in mind, in your own words?"
+CONFIRM = (
+    'Does that say what you mean? Reply "yes" to keep it, or tell me what to change; I won\'t '
+    "save a goal you haven't agreed to."
+)
+FIRST_STEP = "What is the first step you will take, and by when?"
+COMMITMENT = (
+    "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
+)
+
+
+def checklist(draft: GoalDraft) -> str:
+    """The five criteria on one line: ``✓ specific, ✗ measurable, ? attainable, ...``."""
+    marks = [f"{_MARK[draft.report.criterion(n).status]} {n.replace('_', '-')}" for n in CRITERIA]
+    return "Checklist: " + ", ".join(marks) + "."
+
+
+def current_goal(extras: dict[str, Any]) -> GoalDraft | None:
+    """The goal draft kept in a session's extras, if any."""
+    data = extras.get(GOAL)
+    return GoalDraft.from_dict(data) if data else None
+
+
+@dataclass(frozen=True)
+class GoalTurn:
+    """What goal drafting does this turn: the coaching lines to say (None: not a goal turn)
+    and the session updates to keep."""
+
+    lines: list[str] | None
+    updates: dict[str, Any]
+
+
+def goal_step(message: str, extras: dict[str, Any], today: date) -> GoalTurn | None:
+    """Goal drafting for this message, or None when the turn has nothing to do with a goal."""
+    status = extras.get(GOAL_STATUS)
+    if status in ("awaiting_goal", "drafting", "confirming", "first_step"):
+        if _STOP.search(message):
+            return GoalTurn(["We can come back to the goal whenever you like.",
+                             "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
+        if explicit_cue(message) not in (None, "coaching"):
+            return GoalTurn(None, {GOAL_STATUS: "parked"})  # asked for another kind of help
+        return _continue(message, extras, status, today)
+    if not _WANTS_GOAL.search(message):
+        return None
+    stated = _GOAL_TEXT.search(message)
+    if not stated or len(stated.group("goal").split()) < 3:
+        return GoalTurn(["Let's shape a goal together, one question at a time.", ASK_FOR_GOAL],
+                        {GOAL_STATUS: "awaiting_goal", GOAL: None})
+    return _drafted(GoalDraft.start(stated.group(0), today=today))
+
+
+def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
+    if status == "awaiting_goal":
+        return _drafted(GoalDraft.start(message, today=today))
+    draft = current_goal(extras)
+    assert draft is not None
+    if status == "first_step":
+        draft = draft.with_first_steps(*draft.first_steps, message)
+        return GoalTurn([reflect(message) or "That is your first step.", COMMITMENT],
+                        {GOAL: draft.to_dict(), GOAL_STATUS: "confirmed"})
+    if status == "confirming" and _YES.search(message):
+        return GoalTurn(
+            [f"Your goal is saved: {draft.statement}",
+             "You can export it as Markdown, or as calendar reminders for the check-ins.",
+             FIRST_STEP],
+            {GOAL_STATUS: "first_step"},
+        )
+    return _drafted(draft.update(message, today=today))
+
+
+def _drafted(draft: GoalDraft) -> GoalTurn:
+    return GoalTurn(_drafting_lines(draft), {GOAL: draft.to_dict(), GOAL_STATUS: _status(draft)})
+
+
+def _status(draft: GoalDraft) -> str:
+    return "confirming" if draft.next_question() is None and draft.statement else "drafting"
+
+
+def _drafting_lines(draft: GoalDraft) -> list[str]:
+    question = draft.next_question()
+    if question is None and draft.statement:
+        return [f'Here is your goal as one statement: "{draft.statement}"', checklist(draft),
+                CONFIRM]
+    return [_so_far(draft), checklist(draft), question or FIRST_STEP]
+
+
+def _so_far(draft: GoalDraft) -> str:
+    """The goal in the learner's words, with what each answered criterion added."""
+    text = draft.text.strip().rstrip(".")
+    added = [
+        f"{result.evidence} ({name.replace('_', '-')})"
+        for name in CRITERIA
+        if (result := draft.report.criterion(name)).status == "present"
+        and result.evidence and result.evidence.lower() not in text.lower()
+    ]
+    said = f'Your goal so far, in your words: "{text}".'
+    return f"{said} What you have added: {'; '.join(added)}." if added else said

@@ -1,0 +1,232 @@
+"""Eval cases: YAML files grouped by user and capability, validated with errors naming the
+file and the field.
+
+A case file (``evals/cases/<user>/<capability>.yaml``)::
+
+    user: mentee                      # mentee, mentor or staff
+    capability: asking-for-mentorship
+    cases:
+      - id: email-to-attending        # unique within the file
+        message: How do I ask a senior attending to be my mentor?
+        expect: {mode: advising, sources: [finding-a-mentor.md]}
+      - id: rehearse-the-ask
+        choice: coaching              # the guidance setting for every turn (default: auto)
+        turns:                        # a multi-turn case shares one session
+          - message: I want to ask Dr. Patel to mentor me, but I'm nervous.
+            expect: {mode: coaching, reflection: true}
+          - message: Actually, just tell me what to write.
+            choice: advising          # the learner changes the setting for this turn
+            expect: {mode: advising, switch: true}
+
+Expectations (all optional) are listed on :class:`Expect`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.guidance.types import Mode
+
+User = Literal["mentee", "mentor", "staff"]
+USERS: tuple[User, ...] = ("mentee", "mentor", "staff")
+_SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class CaseError(ValueError):
+    """Case files that cannot be used; ``problems`` lists each one as ``file: field: why``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Expect(BaseModel):
+    """What a good reply to one turn does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Acceptable modes (one mode or a list).
+    mode: tuple[Mode, ...] = ()
+    #: True: the reply must switch modes and say so; False: it must keep the previous mode.
+    switch: bool | None = None
+    #: The chosen mode conflicts with what the message asks for: stay in it and say so.
+    conflict: bool = False
+    #: Corpus documents that answer the message (retrieval and grounding).
+    sources: tuple[str, ...] = ()
+    #: Corpus documents the reply must not cite.
+    must_not_cite: tuple[str, ...] = ()
+    #: The corpus does not answer this: the reply cites nothing.
+    abstain: bool = False
+    #: True: a clinical question, declined without citations; False: must not be declined.
+    out_of_scope: bool | None = None
+    #: True: must ask an open question; False: not checked (default: checked in coaching).
+    open_question: bool | None = None
+    #: True: must reflect the learner's words; False: not checked (default: checked in coaching).
+    reflection: bool | None = None
+
+    @field_validator("mode", "sources", "must_not_cite", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Expect:
+        if (self.abstain or self.out_of_scope) and self.sources:
+            raise ValueError("a turn that must cite nothing cannot list expected sources")
+        if set(self.sources) & set(self.must_not_cite):
+            raise ValueError("a document cannot be both expected and forbidden")
+        return self
+
+
+class Turn(BaseModel):
+    """One learner message, the guidance setting it is sent with, and its expectations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    message: str = Field(min_length=1)
+    choice: Mode | None = None
+    expect: Expect = Expect()
+
+
+class _CaseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_SLUG)
+    description: str = ""
+    choice: Mode | None = None
+    message: str | None = Field(default=None, min_length=1)
+    expect: Expect | None = None
+    turns: list[Turn] = []
+
+    @model_validator(mode="after")
+    def _message_or_turns(self) -> _CaseSpec:
+        if (self.message is None) == (not self.turns):
+            raise ValueError("give either 'message' (one turn) or 'turns', not both or neither")
+        if self.turns and self.expect is not None:
+            raise ValueError("'expect' goes on each of the 'turns'")
+        return self
+
+
+class _CaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: User
+    capability: str = Field(pattern=_SLUG)
+    cases: list[_CaseSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case; ``id`` is ``<user>/<capability>/<name>``, unique in the suite."""
+
+    id: str
+    user: User
+    capability: str
+    turns: tuple[Turn, ...]
+    description: str = ""
+    path: str = ""
+
+
+def bundled_cases_dir() -> Path:
+    """The suite shipped with mentorcoach (``evals/cases``)."""
+    return Path(str(files("evals").joinpath("cases")))
+
+
+def load_cases(folder: Path) -> list[Case]:
+    """Every case under ``folder`` (``*.yaml``, recursively), in file order.
+
+    Raises :class:`CaseError` listing every problem in every file.
+    """
+    paths = sorted(folder.rglob("*.yaml")) if folder.is_dir() else []
+    if not paths:
+        raise CaseError([f"{folder}: no case files (*.yaml) found"])
+    cases: list[Case] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            cases += _load_file(path, folder)
+        except CaseError as exc:
+            problems += exc.problems
+    seen: dict[str, str] = {}
+    for case in cases:
+        if case.id in seen:
+            problems.append(f"{case.path}: duplicate case id {case.id!r} (also in {seen[case.id]})")
+        seen.setdefault(case.id, case.path)
+    if problems:
+        raise CaseError(problems)
+    return cases
+
+
+def _load_file(path: Path, root: Path) -> list[Case]:
+    name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError([f"{name}: cannot read ({exc})"]) from None
+    except yaml.YAMLError as exc:
+        raise CaseError([f"{name}: invalid YAML ({' '.join(str(exc).split())})"]) from None
+    try:
+        spec = _CaseFile.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError([f"{name}: {_field(e['loc'], data)}: {_reason(e)}"
+                         for e in exc.errors()]) from None
+    ids = [c.id for c in spec.cases]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise CaseError([f"{name}: duplicate case id {i!r}" for i in twice])
+    return [
+        Case(
+            id=f"{spec.user}/{spec.capability}/{c.id}",
+            user=spec.user,
+            capability=spec.capability,
+            turns=tuple(_with_choice(t, c.choice) for t in c.turns) or (
+                Turn(message=c.message or "", choice=c.choice, expect=c.expect or Expect()),
+            ),
+            description=c.description,
+            path=name,
+        )
+        for c in spec.cases
+    ]
+
+
+def _with_choice(turn: Turn, choice: Mode | None) -> Turn:
+    """A turn without its own setting is sent with the case's."""
+    return turn if turn.choice or not choice else turn.model_copy(update={"choice": choice})
+
+
+def _field(loc: tuple[Any, ...], data: Any) -> str:
+    """``cases[3] (id 'x').turns[1].expect.mode`` from a pydantic error location."""
+    text = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+        if text.count("[") == 1 and text.endswith("]") and text.startswith("cases["):
+            case_id = node.get("id") if isinstance(node, dict) else None
+            if case_id:
+                text += f" (id {case_id!r})"
+    return text or "file"
+
+
+def _has(node: dict[Any, Any] | list[Any], part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(part, int) and 0 <= part < len(node)
+
+
+def _reason(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    if error["type"] == "missing":
+        return "required field is missing"
+    return message

@@ -1,0 +1,45 @@
+"""The metrics of the suite: small functions of the case results, each with its threshold.
+
+A new capability adds its metric functions to :data:`METRICS`.
+"""
+
+from __future__ import annotations
+
+from evals.metrics.base import Check, Failure, Metric, MetricResult, meets, share
+from evals.metrics.citations import abstention, citation_support, citation_validity, source_grounding
+from evals.metrics.conversation import (
+    conflict_notices,
+    label_compliance,
+    mode_accuracy,
+    switch_announcements,
+)
+from evals.metrics.retrieval import mrr, recall_at_5
+from evals.metrics.scope import out_of_scope_handling
+from evals.metrics.stance import directives, open_questions, reflections
+from evals.results import CaseResult
+
+METRICS: list[Metric] = [
+    label_compliance,
+    mode_accuracy,
+    switch_announcements,
+    conflict_notices,
+    citation_validity,
+    citation_support,
+    source_grounding,
+    abstention,
+    recall_at_5,
+    mrr,
+    open_questions,
+    directives,
+    reflections,
+    out_of_scope_handling,
+]
+
+__all__ = [
+    "METRICS", "Check", "Failure", "Metric", "MetricResult", "evaluate", "meets", "share",
+]
+
+
+def evaluate(results: list[CaseResult], metrics: list[Metric] | None = None) -> list[MetricResult]:
+    """Every metric on ``results``, in registry order."""
+    return [metric(results) for metric in metrics or METRICS]

@@ -1,0 +1,50 @@
+"""Retrieval metrics: the retriever run on the message alone, against the expected documents."""
+
+from __future__ import annotations
+
+from evals.metrics.base import Failure, MetricResult, meets
+from evals.results import CaseResult, each_turn
+
+
+def recall_at_5(results: list[CaseResult]) -> MetricResult:
+    """Mean share of the expected documents found among the top 5 retrieved chunks."""
+    scores, failures = [], []
+    for case, index, turn in each_turn(results):
+        expected = set(turn.expect.sources)
+        if not expected:
+            continue
+        found = expected & set(turn.retrieved)
+        scores.append(len(found) / len(expected))
+        if found != expected:
+            missed = ", ".join(sorted(expected - found))
+            failures.append(Failure(case.id, index, "retrieval_recall_at_5",
+                                    f"{missed} not in the top 5"))
+    return _mean("retrieval_recall_at_5", 0.8,
+                 "Expected documents found in the top 5 retrieved chunks (mean per question).",
+                 scores, failures)
+
+
+def mrr(results: list[CaseResult]) -> MetricResult:
+    """Mean reciprocal rank of the first chunk from an expected document (0 if not in the top 5)."""
+    scores, failures = [], []
+    for case, index, turn in each_turn(results):
+        expected = set(turn.expect.sources)
+        if not expected:
+            continue
+        rank = next((r for r, source in enumerate(turn.retrieved, 1) if source in expected), None)
+        scores.append(1 / rank if rank else 0.0)
+        if rank is None:
+            failures.append(Failure(case.id, index, "retrieval_mrr",
+                                    "no expected document in the top 5"))
+    return _mean("retrieval_mrr", 0.7,
+                 "Mean reciprocal rank of the first expected document in the top 5.",
+                 scores, failures)
+
+
+def _mean(
+    name: str, threshold: float, description: str, scores: list[float], failures: list[Failure]
+) -> MetricResult:
+    value = round(sum(scores) / len(scores), 4) if scores else None
+    return MetricResult(name=name, value=value, threshold=threshold,
+                        passed=meets(value, threshold), description=description,
+                        population=len(scores), failures=failures)

@@ -1,0 +1,75 @@
+"""Drafting a SMART goal across turns: coaching questions, a kept draft, a confirmed statement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.guidance.goals import GOAL_STATUS, current_goal
+from assistant.guidance.guide import Guide
+from assistant.guidance.policy import TurnInput, plan_turn
+from assistant.guidance.session import Session
+
+TODAY = date(2026, 11, 22)
+
+
+def turn(session: Session, message: str) -> list[str]:
+    """Plan one turn the way the guide does, keep its session updates, return its lines."""
+    plan = plan_turn(TurnInput(message, session, None, [], today=TODAY))
+    assert plan.mode == "coaching"
+    assert sum(line.count("?") for line in plan.flow_lines) <= 1, "one question at a time"
+    session.record(message, "\n".join(plan.flow_lines), plan.mode)
+    session.extras.update(plan.session_updates)
+    return plan.flow_lines
+
+
+def test_a_vague_goal_is_walked_to_a_confirmed_statement_one_question_at_a_time() -> None:
+    session = Session()
+    assert turn(session, "Can you help me set a SMART goal for my teaching?")[-1] == (
+        "What is the goal you have in mind, in your own words?"
+    )
+    lines = turn(session, "I want to be a better teacher")
+    assert lines[1].startswith("Checklist: \u2717 specific")
+    assert lines[2].startswith("What exactly will you do")
+    turn(session, "I will give structured feedback to each student after every teaching session")
+    turn(session, "My chair protects two hours a week for it")
+    turn(session, "by March 2027")
+    lines = turn(session, "so that I can apply for the teaching award")
+    assert lines[0] == (
+        'Here is your goal as one statement: "By 31 March 2027, I will give structured feedback '
+        "to each student after every teaching session, so that I can apply for the teaching "
+        'award."'
+    )
+    assert session.extras[GOAL_STATUS] == "confirming"
+
+    lines = turn(session, "yes")
+    assert lines[0].startswith("Your goal is saved: By 31 March 2027")
+    turn(session, "I'll draft a feedback form on Monday")
+    draft = current_goal(session.extras)
+    assert draft is not None and draft.first_steps == ("I'll draft a feedback form on Monday",)
+    assert draft.deadline == date(2027, 3, 31) and draft.checkins
+
+
+def test_the_goal_is_never_saved_without_the_learners_yes() -> None:
+    session = Session()
+    turn(session, "My goal is to publish two case reports by June 2027 so that I can apply "
+                  "for fellowship")
+    turn(session, "My co-author and I have four hours a week")
+    assert session.extras[GOAL_STATUS] == "confirming"
+    turn(session, "Make it three case reports")
+    assert session.extras[GOAL_STATUS] != "confirmed"
+    assert "three" in " ".join(current_goal(session.extras).answers)
+
+
+def test_asking_for_another_mode_parks_the_draft() -> None:
+    session = Session()
+    turn(session, "I want to set a goal to present at grand rounds")
+    plan = plan_turn(TurnInput("Just tell me what a good goal looks like.", session, None, []))
+    assert plan.mode == "advising" and plan.session_updates[GOAL_STATUS] == "parked"
+
+
+def test_the_guide_labels_goal_turns_coaching_and_keeps_the_draft(guide: Guide) -> None:
+    session = Session()
+    reply = guide.ask(session, "Help me write a SMART goal: I want to improve my procedures")
+    assert reply.text.splitlines()[0] == "[Coaching]"
+    assert "Checklist:" in reply.text and "?" in reply.text.splitlines()[-1]
+    assert current_goal(session.extras) is not None

@@ -1,0 +1,90 @@
+"""What every browser session shares: one guide, store, embedder and feedback store."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.engines import ChatEngine
+from assistant.guidance.guide import Guide
+from assistant.index.embeddings import embedder_for
+from assistant.index.store import ChromaStore, open_store
+from assistant.settings import Settings
+from ingest.sync import Progress, SyncReport, sync_paths
+from ui.web.feedback import FeedbackStore, feedback_path
+
+
+class SerialEmbeddings(Embeddings):
+    """Lets one thread embed at a time: the tokenizer must not be shared between threads."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages."""
+        with self._lock:
+            return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query."""
+        with self._lock:
+            return self.inner.embed_query(text)
+
+
+@dataclass
+class Services:
+    """Shared, thread-safe services; per-browser state lives in the handlers' ``ChatState``."""
+
+    settings: Settings
+    store: ChromaStore
+    embedder: Embeddings
+    guide: Guide
+    feedback: FeedbackStore
+    transcripts: Path
+    #: Syncs change the index: one at a time.
+    sync_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        *,
+        store: ChromaStore | None = None,
+        embedder: Embeddings | None = None,
+        engine: ChatEngine | None = None,
+    ) -> Services:
+        """Open the store and build the guide; raises the store's and engine's errors."""
+        store = store or open_store(settings)
+        shared = SerialEmbeddings(embedder or embedder_for(settings))
+        guide = Guide(settings, store=store, embedder=shared, engine=engine)
+        return cls(
+            settings=settings,
+            store=store,
+            embedder=shared,
+            guide=guide,
+            feedback=FeedbackStore(feedback_path(settings.home)),
+            transcripts=Path(tempfile.mkdtemp(prefix="mentorcoach-transcripts-")),
+        )
+
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first question."""
+        self.embedder.embed_query("mentoring")
+
+    @property
+    def engine_name(self) -> str:
+        """The engine answering: ``offline`` or a model name."""
+        return self.guide.engine.name
+
+    def sync(self, paths: Sequence[Path], progress: Progress | None = None) -> SyncReport:
+        """Sync ``paths`` into the index, one sync at a time."""
+        with self.sync_lock:
+            return sync_paths(
+                list(paths), settings=self.settings, store=self.store, embedder=self.embedder,
+                progress=progress,
+            )
