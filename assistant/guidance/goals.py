@@ -35,7 +35,7 @@ _STOP = re.compile(
     r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
     re.IGNORECASE,
 )
-_MARK = {"present": "\u2713", "missing": "\u2717", "unclear": "?"}
+_MARK = {"present": "\u2713", "missing": "\u2717", "unclear": "\u25cb"}
 
 ASK_FOR_GOAL = "What is the goal you have in mind, in your own words?"
 CONFIRM = (
@@ -49,7 +49,7 @@ COMMITMENT = (
 
 
 def checklist(draft: GoalDraft) -> str:
-    """The five criteria on one line: ``✓ specific, ✗ measurable, ? attainable, ...``."""
+    """The five criteria on one line: ``✓ specific, ✗ measurable, ○ attainable, ...``."""
     marks = [f"{_MARK[draft.report.criterion(n).status]} {n.replace('_', '-')}" for n in CRITERIA]
     return "Checklist: " + ", ".join(marks) + "."
 
