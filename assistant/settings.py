@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model_path: Path | None = None
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    llm_max_tokens: int = Field(default=400, ge=16)
 
     ui_auth: str | None = None
     ui_max_upload_mb: float = Field(default=20, gt=0)

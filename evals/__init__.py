@@ -1,0 +1,1 @@
+"""The quality suite behind ``mentorcoach eval``: cases, runner, metrics, report, baseline."""

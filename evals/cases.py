@@ -203,24 +203,20 @@ def _with_choice(turn: Turn, choice: Mode | None) -> Turn:
 def _field(loc: tuple[Any, ...], data: Any) -> str:
     """``cases[3] (id 'x').turns[1].expect.mode`` from a pydantic error location."""
     text = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-        node = node[part] if isinstance(node, dict | list) and _has(node, part) else None
-        if text.count("[") == 1 and text.endswith("]") and text.startswith("cases["):
-            case_id = node.get("id") if isinstance(node, dict) else None
-            if case_id:
-                text += f" (id {case_id!r})"
+    for depth, part in enumerate(loc):
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+        if depth == 1 and loc[0] == "cases" and isinstance(part, int):
+            case_id = _case_id(data, part)
+            text += f" (id {case_id!r})" if case_id else ""
     return text or "file"
 
 
-def _has(node: dict[Any, Any] | list[Any], part: Any) -> bool:
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(part, int) and 0 <= part < len(node)
+def _case_id(data: Any, index: int) -> str | None:
+    try:
+        case_id = data["cases"][index]["id"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return str(case_id)
 
 
 def _reason(error: Any) -> str:
@@ -229,4 +225,6 @@ def _reason(error: Any) -> str:
         return "unknown field (check the spelling)"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"] == "string_pattern_mismatch":
+        return "use lower-case letters, digits and hyphens, like 'missed-meetings'"
     return message

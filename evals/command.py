@@ -126,7 +126,7 @@ def run_eval_command(
         "time": info.started, "passed": report["passed"], "report": str(paths[2]),
     })
 
-    _print_summary(console, report, metrics, entry is not None)
+    _print_summary(console, report, metrics, entry is not None or options.update_baseline)
     console.print(f"Report: {paths[2]} (also report.md and report.json)", highlight=False)
     if options.update_baseline:
         save_baseline(baseline, guide.engine.name, metrics, {
@@ -146,7 +146,8 @@ def _unusable(console: Console, message: str) -> int:
 
 def _warn_unknown_sources(console: Console, cases: list[Case], indexed: set[str]) -> None:
     """Expected or forbidden documents the index does not hold (a typo, or another corpus)."""
-    named = {s for c in cases for t in c.turns for s in (*t.expect.sources, *t.expect.must_not_cite)}
+    named = {source for case in cases for turn in case.turns
+             for source in (*turn.expect.sources, *turn.expect.must_not_cite)}
     unknown = sorted(named - indexed)
     if unknown:
         console.print(f"[yellow]Warning:[/] the cases name documents the index does not hold: "
@@ -154,7 +155,7 @@ def _warn_unknown_sources(console: Console, cases: list[Case], indexed: set[str]
 
 
 def _print_summary(
-    console: Console, report: dict, metrics: list[MetricResult], has_baseline: bool
+    console: Console, report: dict, metrics: list[MetricResult], baseline_checked: bool
 ) -> None:
     table = Table(title="Eval metrics", title_justify="left")
     for column in ("metric", "value", "threshold", "baseline", "status"):
@@ -165,7 +166,7 @@ def _print_summary(
         table.add_row(metric.name, _num(metric.value), f"{bound} {metric.threshold:g}",
                       _num(row["baseline"]), status)
     console.print(table)
-    if not has_baseline:
+    if not baseline_checked:
         console.print("[yellow]No baseline for this engine:[/] regressions not checked "
                       "(run with --update-baseline to record one).", highlight=False)
     for problem in report["problems"]:

@@ -27,15 +27,18 @@ from evals.results import TurnResult
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
-_SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
+_SUFFIXES = ("ings", "ing", "ed", "es", "s")
 
 #: Retrieval is judged on this many chunks.
 RETRIEVAL_DEPTH = 5
 
 
 def stem(token: str) -> str:
-    """A light stem: ``meetings``/``meeting``/``meeted`` all become ``meet``."""
-    return _SUFFIX.sub("", token) if len(token) > 4 else token
+    """A light stem: ``meetings`` and ``meeting`` become ``meet``; ``missed`` becomes ``miss``."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3 and not token.endswith("ss"):
+            return token[: -len(suffix)]
+    return token
 
 
 def content_words(text: str) -> set[str]:

@@ -47,7 +47,7 @@ def build_report(
             failures[failure.case].append(failure)
     recorded = (baseline or {}).get("metrics", {})
     problems = [f"{m.name} is {m.value:g}, {'below' if m.higher_is_better else 'above'} its "
-                f"threshold of {m.threshold:g}" for m in metrics if not m.passed and m.value is not None]
+                f"threshold of {m.threshold:g}" for m in metrics if not m.passed]
     problems += [str(r) for r in regressions]
     cases = [_case(result, failures[result.id]) for result in results]
     seconds = [r.seconds for r in results]
@@ -145,6 +145,13 @@ def failing_turns(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _timing_line(report: dict[str, Any]) -> str:
+    meta, timing = report["meta"], report["timing"]
+    return (f"{meta['cases']} cases in {timing['cases_seconds']:g} s "
+            f"({_fmt(timing['per_case_seconds'])} s per case); setup {meta['setup_seconds']:g} s; "
+            f"{meta['seconds']:g} s in all.")
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown."""
     meta = report["meta"]
@@ -164,9 +171,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                   "|---|---|---|---|"]
         lines += [f"| {g['name']} | {g['passed']} | {g['cases']} | {g['rate']:.0%} |"
                   for g in groups]
-    timing = report["timing"]
-    lines += ["", "## Timing", "", f"{meta['cases']} cases in {timing['cases_seconds']:g} s "
-              f"({_fmt(timing['per_case_seconds'])} s per case); setup {meta['setup_seconds']:g} s."]
+    lines += ["", "## Timing", "", _timing_line(report)]
     rows = failing_turns(report)
     lines += ["", f"## Failing cases ({len({r['case'] for r in rows})})"]
     for row in rows:
@@ -195,11 +200,15 @@ ul{margin:0;padding-left:1.1rem}svg text{font:12px system-ui,sans-serif}
 _BAR_W, _LABEL_W, _ROW_H = 420, 220, 24
 
 
-def _bars(rows: list[tuple[str, float | None, float | None, float | None, bool, float]]) -> str:
-    """Horizontal bars: (label, value, threshold, baseline, ok, scale) per row, as inline SVG."""
+_GREEN, _RED, _BLUE = "#2da44e", "#cf222e", "#0969da"
+Bar = tuple[str, float | None, float | None, float | None, str, float]
+
+
+def _bars(rows: list[Bar]) -> str:
+    """Horizontal bars: (label, value, threshold, baseline, colour, scale) per row, inline SVG."""
     height = _ROW_H * len(rows) + 8
     parts = [f'<svg width="{_LABEL_W + _BAR_W + 90}" height="{height}" role="img">']
-    for i, (label, value, threshold, baseline, ok, scale) in enumerate(rows):
+    for i, (label, value, threshold, baseline, colour, scale) in enumerate(rows):
         y = 4 + i * _ROW_H
         x0 = _LABEL_W
 
@@ -207,7 +216,6 @@ def _bars(rows: list[tuple[str, float | None, float | None, float | None, bool, 
             return x0 + _BAR_W * min(max(v / scale, 0.0), 1.0)
 
         width = at(value) - x0 if value is not None else 0
-        colour = "#2da44e" if ok else "#cf222e"
         parts += [
             f'<text x="0" y="{y + 15}">{escape(label)}</text>',
             f'<rect x="{x0}" y="{y + 3}" width="{_BAR_W}" height="16" fill="#eaeef2"/>',
@@ -226,11 +234,12 @@ def _bars(rows: list[tuple[str, float | None, float | None, float | None, bool, 
 
 
 def _metric_chart(metrics: list[dict[str, Any]]) -> str:
-    rows = []
+    rows: list[Bar] = []
     for m in metrics:
         values = [v for v in (m["value"], m["threshold"], m["baseline"]) if v is not None]
         scale = 1.0 if m["higher_is_better"] else max([1.0, *values])
-        rows.append((m["name"], m["value"], m["threshold"], m["baseline"], m["passed"], scale))
+        colour = _GREEN if m["passed"] else _RED
+        rows.append((m["name"], m["value"], m["threshold"], m["baseline"], colour, scale))
     return _bars(rows)
 
 
@@ -267,11 +276,8 @@ def render_html(report: dict[str, Any]) -> str:
     for key, groups in report["groups"].items():
         out += [f"<h2>Cases passed by {key}</h2>",
                 _bars([(f"{g['name']} ({g['passed']}/{g['cases']})", g["rate"], None, None,
-                        g["rate"] == 1.0, 1.0) for g in groups])]
-    timing = report["timing"]
-    out.append(f"<h2>Timing</h2><p>{meta['cases']} cases in {timing['cases_seconds']:g} s "
-               f"({_fmt(timing['per_case_seconds'])} s per case); setup "
-               f"{meta['setup_seconds']:g} s.</p>")
+                        _BLUE, 1.0) for g in groups])]
+    out.append(f"<h2>Timing</h2><p>{escape(_timing_line(report))}</p>")
     rows = failing_turns(report)
     out += [f"<h2>Failing cases ({len({r['case'] for r in rows})})</h2>",
             "<table><tr><th>case</th><th>turn</th><th>failed checks</th><th>learner</th>"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.cases import Case, Expect
 from assistant.guidance.types import Mode
+from evals.cases import Case, Expect
 
 _LABEL = re.compile(r"\A\[(?:Advising|Coaching|Mentoring)\]\n?")
 _SOURCES = re.compile(r"\n(?:Sources|References):\n.*\Z", re.DOTALL)

@@ -225,7 +225,8 @@ def test_openai_engine_streams_from_injected_client() -> None:
     ],
 )
 def test_openai_engine_caps_length_in_the_servers_terms(url: str, sent: dict[str, Any]) -> None:
-    engine = OpenAIEngine(Settings(llm="openai", llm_base_url=url, llm_model="demo"), max_tokens=50)
+    settings = Settings(llm="openai", llm_base_url=url, llm_model="demo", llm_max_tokens=50)
+    engine = OpenAIEngine(settings)
     client = engine._client
     assert {"extra_body": client.extra_body, "max_tokens": client.max_tokens} == sent
 
@@ -256,7 +257,7 @@ class FakeLlama:
 def test_llamacpp_engine_streams_deltas_from_dict_messages(tmp_path: Path) -> None:
     model = tmp_path / "tiny.gguf"
     llm = FakeLlama()
-    engine = LlamaCppEngine(Settings(llm_model_path=model), llm=llm, max_tokens=32)
+    engine = LlamaCppEngine(Settings(llm_model_path=model, llm_max_tokens=32), llm=llm)
 
     assert list(engine.stream(coaching_plan())) == ["[Coaching]\n", "How so?"]
     assert engine.name == "tiny.gguf"
@@ -317,8 +318,10 @@ def assert_streamed(pieces: list[str]) -> None:
 @pytest.mark.slow
 def test_openai_engine_streams_from_a_real_server(llm_server: str) -> None:
     model = served_model_id(llm_server)
-    settings = Settings(llm="openai", llm_base_url=llm_server, llm_model=model)
-    engine = OpenAIEngine(settings, max_tokens=SLOW_MAX_TOKENS)
+    settings = Settings(
+        llm="openai", llm_base_url=llm_server, llm_model=model, llm_max_tokens=SLOW_MAX_TOKENS
+    )
+    engine = OpenAIEngine(settings)
 
     assert_streamed(list(engine.stream(coaching_plan())))
     assert engine.name == model
@@ -326,8 +329,8 @@ def test_openai_engine_streams_from_a_real_server(llm_server: str) -> None:
 
 @pytest.mark.slow
 def test_llamacpp_engine_streams_from_the_gguf(smollm2: Path) -> None:
-    settings = Settings(llm="llamacpp", llm_model_path=smollm2)
-    engine = LlamaCppEngine(settings, max_tokens=SLOW_MAX_TOKENS)
+    settings = Settings(llm="llamacpp", llm_model_path=smollm2, llm_max_tokens=SLOW_MAX_TOKENS)
+    engine = LlamaCppEngine(settings)
 
     assert_streamed(list(engine.stream(coaching_plan())))
     assert engine.name == smollm2.name

@@ -15,7 +15,6 @@ from assistant.guidance.types import Plan
 from assistant.settings import Settings
 
 #: Room for a reply of about 150 words plus label and citations.
-DEFAULT_MAX_TOKENS = 400
 #: Fits the system prompt, four passages of ~1,000 characters, six turns and the reply.
 CONTEXT_TOKENS = 4096
 
@@ -27,12 +26,10 @@ class LlamaCppEngine:
         self,
         settings: Settings,
         llm: Any | None = None,
-        *,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
         """Use ``llm`` (a ``llama_cpp.Llama``) if given, else load ``llm_model_path``."""
         self._settings = settings
-        self._max_tokens = max_tokens
+        self._max_tokens = settings.llm_max_tokens
         path = settings.llm_model_path
         self.name: str = path.name if path else "llamacpp"
         self._llm = llm or _load(path)

@@ -17,7 +17,6 @@ from assistant.guidance.types import Plan
 from assistant.settings import Settings
 
 #: Room for a reply of about 150 words plus label and citations.
-DEFAULT_MAX_TOKENS = 400
 DEFAULT_TIMEOUT_S = 60.0
 # Local servers ignore the key, but the client refuses to start without one.
 _NO_KEY = SecretStr("not-needed")
@@ -30,12 +29,10 @@ class OpenAIEngine:
         self,
         settings: Settings,
         client: BaseChatModel | None = None,
-        *,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
         """Use ``client`` if given, else a ``ChatOpenAI`` built from the ``llm_*`` settings."""
         self._settings = settings
-        self._max_tokens = max_tokens
+        self._max_tokens = settings.llm_max_tokens
         self.name: str = settings.llm_model or "openai"
         self._client = client or self._create_client()
 

@@ -6,7 +6,12 @@ A new capability adds its metric functions to :data:`METRICS`.
 from __future__ import annotations
 
 from evals.metrics.base import Check, Failure, Metric, MetricResult, meets, share
-from evals.metrics.citations import abstention, citation_support, citation_validity, source_grounding
+from evals.metrics.citations import (
+    abstention,
+    citation_support,
+    citation_validity,
+    source_grounding,
+)
 from evals.metrics.conversation import (
     conflict_notices,
     label_compliance,

@@ -33,9 +33,9 @@ def _label_problem(turn: TurnResult) -> str | None:
         return f"first line is {first[:40]!r}, not a mode label"
     if len(_ANY_LABEL.findall(turn.text)) != 1:
         return "more than one mode label in the reply"
-    assert turn.reply is not None
-    if turn.reply.get("label") != first or label_for(turn.reply["mode"]) != first:
-        return f"label {first} but JSON mode {turn.reply['mode']!r}, label {turn.reply.get('label')!r}"
+    reply = turn.reply or {}
+    if reply.get("label") != first or label_for(reply["mode"]) != first:
+        return f"label {first}, but JSON mode {reply['mode']} and label {reply.get('label')}"
     return None
 
 
@@ -52,7 +52,7 @@ def mode_accuracy(results: list[CaseResult]) -> MetricResult:
         ok = turn.mode in expected
         checks.append(Check(case.id, index, ok,
                             "" if ok else f"mode {turn.mode}, expected {' or '.join(expected)}"))
-    return share("mode_accuracy", 0.9, "Turns answered in an expected mode.", checks)
+    return share("mode_accuracy", 0.95, "Turns answered in an expected mode.", checks)
 
 
 def announces_switch(body: str, mode: str) -> bool:

@@ -19,7 +19,7 @@ def recall_at_5(results: list[CaseResult]) -> MetricResult:
             missed = ", ".join(sorted(expected - found))
             failures.append(Failure(case.id, index, "retrieval_recall_at_5",
                                     f"{missed} not in the top 5"))
-    return _mean("retrieval_recall_at_5", 0.8,
+    return _mean("retrieval_recall_at_5", 0.85,
                  "Expected documents found in the top 5 retrieved chunks (mean per question).",
                  scores, failures)
 
@@ -36,7 +36,7 @@ def mrr(results: list[CaseResult]) -> MetricResult:
         if rank is None:
             failures.append(Failure(case.id, index, "retrieval_mrr",
                                     "no expected document in the top 5"))
-    return _mean("retrieval_mrr", 0.7,
+    return _mean("retrieval_mrr", 0.75,
                  "Mean reciprocal rank of the first expected document in the top 5.",
                  scores, failures)
 

@@ -17,6 +17,13 @@ from evals.results import CaseResult, TurnResult, each_turn
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKER = re.compile(r"\[\d{1,3}\]")
+_TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d{1,3}\])+)")
+# Typical openings of a reflection; they carry none of the learner's words.
+_REFLECTIVE_LEAD = re.compile(
+    r"^(?:so,?\s+)?(?:it sounds (?:like|as if|as though)|it seems (?:like|that|as if)?|"
+    r"you(?:'re| are) saying(?: that)?|what i hear is(?: that)?|i hear that)\s*",
+    re.IGNORECASE,
+)
 
 
 def is_coaching(turn: TurnResult) -> bool:
@@ -30,13 +37,15 @@ def _checked(turn: TurnResult, wanted: bool | None) -> bool:
 
 def has_reflection(body: str, message: str) -> bool:
     """A statement handing the learner's words back: an uncited, non-question sentence with at
-    least two content words from the message, making up at least half of its content words."""
+    least two content words from the message, making up at least half of its content words
+    (after a reflective opening such as "It sounds like")."""
     said = content_words(message)
+    body = _TRAILING_MARKERS.sub(r"\2\1", body)  # "way. [1]" -> "way [1]." stays one sentence
     for sentence in _SENTENCES.split(body):
         sentence = sentence.strip()
         if not sentence or sentence.endswith("?") or _MARKER.search(sentence):
             continue
-        words = content_words(sentence)
+        words = content_words(_REFLECTIVE_LEAD.sub("", sentence))
         shared = words & said
         if len(shared) >= 2 and 2 * len(shared) >= len(words):
             return True
@@ -62,7 +71,7 @@ def reflections(results: list[CaseResult]) -> MetricResult:
         for case, index, turn in each_turn(results)
         if _checked(turn, turn.expect.reflection)
     ]
-    return share("coaching_reflections", 0.6,
+    return share("coaching_reflections", 0.65,
                  "Coaching turns with a reflection of the learner's words.", checks)
 
 

@@ -18,11 +18,9 @@ from ui.web.uploads import ACCEPTED, ACCEPTED_LABEL
 CHAT_CONCURRENCY = 8
 
 CSS = """
-.mc-badge { display: inline-block; padding: 0.1em 0.6em; border-radius: 999px;
-  font-weight: 700; font-size: 0.85em; color: #fff; letter-spacing: 0.02em; }
-.mc-advising { background: #0b5f7a; }
-.mc-coaching { background: #2d6a2d; }
-.mc-mentoring { background: #6f3a80; }
+#mc-chat [data-testid="bot"] .md > p:first-child > strong:only-child {
+  display: inline-block; padding: 0.1em 0.6em; border-radius: 999px; font-size: 0.9em;
+  color: #fff; background: #0b5f7a; letter-spacing: 0.02em; }
 #mc-sources { max-height: 70vh; overflow-y: auto; }
 #mc-sources blockquote { margin: 0.25em 0 0.75em; }
 #mc-engine, #mc-notice { font-size: 0.95em; }
@@ -50,6 +48,11 @@ def page_options(settings: Settings) -> dict[str, Any]:
         "max_file_size": int(settings.ui_max_upload_mb * 1_000_000),
         "show_error": False,
         "ssr_mode": False,
+        # Conversations stay in the session: no run history in the browser, no extra endpoints.
+        "run_history": False,
+        "enable_monitoring": False,
+        "mcp_server": False,
+        "footer_links": ["settings"],
     }
 
 
@@ -73,8 +76,8 @@ def build_app(services: Services) -> gr.Blocks:
                         buttons=["copy"], group_consecutive_messages=False,
                     )
                     message = gr.Textbox(
-                        label="Your message", lines=2, max_lines=8, elem_id="mc-message",
-                        placeholder="Type your message; Enter sends, Shift+Enter adds a line",
+                        label="Your message", lines=1, max_lines=8, elem_id="mc-message",
+                        placeholder="Type your message (Enter sends)",
                     )
                     with gr.Row():
                         send = gr.Button("Send", variant="primary", elem_id="mc-send")
@@ -169,11 +172,14 @@ def build_app(services: Services) -> gr.Blocks:
             return result, *corpus(), None
 
         opened = gr.on(
-            [demo.load, new.click], opening, inputs=[guidance], outputs=chat_outputs,
+            [demo.load, new.click, chatbot.clear], opening, inputs=[guidance], outputs=chat_outputs,
             api_name="new_conversation",
         )
         opened.then(transcript, [state], [download], api_visibility="private")
-        new.click(lambda: gr.Column(visible=False), None, comment_box, api_visibility="private")
+        gr.on(
+            [new.click, chatbot.clear], lambda: gr.Column(visible=False), None, comment_box,
+            api_visibility="private",
+        )
         answered = gr.on(
             [message.submit, send.click], answer, inputs=[message, guidance, state],
             outputs=chat_outputs, api_name="send", trigger_mode="once",

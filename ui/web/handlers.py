@@ -6,6 +6,7 @@ Nothing here imports Gradio; :mod:`ui.web.app` wires these functions to componen
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +24,14 @@ from ui.web.uploads import save_uploads, upload_folder
 #: The guidance selector: Auto lets the guide choose the mode.
 GUIDANCE = ("Auto", "Advising", "Coaching", "Mentoring")
 MAX_MESSAGE_CHARS = 4000
+#: Seconds between streamed updates: pieces arriving faster are shown together.
+STREAM_EVERY = 0.05
 SOURCES_EMPTY = (
     "Sources of each reply appear here: the document, the page or section, and the passage "
     "quoted."
 )
 _LABEL_LINE = re.compile(r"\A\[(" + "|".join(m.capitalize() for m in MODES) + r")\][ \t]*\n")
+_BULLET = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 Message = dict[str, str]
@@ -71,17 +75,24 @@ def choice_mode(choice: str | None) -> Mode | None:
 
 
 def badge(mode: str) -> str:
-    """The visible mode badge that opens every assistant message."""
-    label = mode.capitalize()
-    return f'<span class="mc-badge mc-{mode.lower()}" title="Guidance mode">[{label}]</span>'
+    """The mode badge that opens every assistant message: its label in bold, styled by CSS."""
+    return f"**[{mode.capitalize()}]**"
 
 
 def render_text(text: str) -> str:
-    """Assistant text for the chat: its label line shown as a badge, the rest as Markdown."""
+    """Assistant text for the chat: its label line as a badge, the rest as Markdown.
+
+    A line after a bullet list gets a blank line first, so it is not read into the last item.
+    """
     match = _LABEL_LINE.match(text)
-    if not match:
-        return text
-    return f"{badge(match.group(1))}\n\n{text[match.end():]}"
+    body = text[match.end():] if match else text
+    lines: list[str] = []
+    for line in body.split("\n"):
+        if lines and _BULLET.match(lines[-1]) and line.strip() and not _BULLET.match(line):
+            lines.append("")
+        lines.append(line)
+    shown = "\n".join(lines)
+    return f"{badge(match.group(1))}\n\n{shown}" if match else shown
 
 
 def escape(text: str) -> str:
@@ -199,12 +210,14 @@ def open_conversation(guide: TurnTaker, choice: str | None) -> tuple[ChatState, 
 
 
 def respond(
-    guide: TurnTaker, state: ChatState | None, message: str, choice: str | None
+    guide: TurnTaker, state: ChatState | None, message: str, choice: str | None,
+    every: float = STREAM_EVERY,
 ) -> Iterator[tuple[ChatState, ChatView]]:
     """Answer ``message``: the user's message at once, then the reply as it streams.
 
-    The final view carries the enforced reply (badge, markers) and the updated Sources panel.
-    When the engine fails, the turn is not recorded and the message is given back to edit.
+    Streamed text is shown at most once per ``every`` seconds. The final view carries the
+    enforced reply (badge, markers) and the updated Sources panel. When the engine fails,
+    the turn is not recorded and the message is given back to edit.
     """
     state = state if state is not None else ChatState()
     text = (message or "").strip()
@@ -222,12 +235,15 @@ def respond(
     yield state, ChatView(shown, notice="", draft="")
     written = ""
     reply = None
+    shown_at = time.monotonic()
     try:
         for event in guide.stream(state.session, text, choice_mode(choice)):
             if isinstance(event, Reply):
                 reply = event
-            else:
-                written += event
+                continue
+            written += event
+            if time.monotonic() - shown_at >= every:
+                shown_at = time.monotonic()
                 partial = {"role": "assistant", "content": render_text(written)}
                 yield state, ChatView([*shown, partial])
     except EngineError as exc:
@@ -313,7 +329,7 @@ def corpus_view(status: dict[str, Any]) -> CorpusView:
         ("Embedding model", _code(status["embedding_model"])),
         ("Index location", _code(_redact(status["store"]))),
     ]
-    summary = "| Index | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    summary = "\n".join(f"- **{label}:** {value}" for label, value in rows)
     files = status["files"]
     documents = "No documents indexed yet." if not files else (
         "| Title | File | Chunks | Folder | Indexed |\n|---|---|---|---|---|\n"
@@ -351,8 +367,6 @@ def add_documents(
             elif outcome.status == "unchanged":
                 lines.append(f"- Already indexed, unchanged: {_code(outcome.source)}")
             else:
-                lines.append(
-                    f"- {outcome.status.capitalize()} {_code(outcome.source)} "
-                    f"({outcome.chunks} chunks)"
-                )
+                chunks = f"{outcome.chunks} chunk{'s' if outcome.chunks != 1 else ''}"
+                lines.append(f"- {outcome.status.capitalize()} {_code(outcome.source)} ({chunks})")
     return "\n".join(lines)

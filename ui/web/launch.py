@@ -137,7 +137,6 @@ def launch(
     accounts = read_auth(settings.ui_auth)
     check_bind(host, accounts)
     services = services or prepare_services(settings)
-    threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
 
     from ui.web.app import build_app, page_options
 
@@ -148,10 +147,14 @@ def launch(
             server_port=port,
             auth=checker(accounts) if accounts else None,
             auth_message="Sign in with the account your program gave you." if accounts else None,
-            prevent_thread_lock=not block,
+            prevent_thread_lock=True,
             share=False,
             **page_options(settings),
         )
     except OSError as exc:
         raise LaunchError(f"Cannot listen on {host}:{port} ({exc}).") from None
+    # Load the embedding model once the page answers, not before: start-up stays quick.
+    threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
+    if block:
+        demo.block_thread()
     return demo
