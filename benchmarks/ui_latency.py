@@ -161,8 +161,14 @@ def main() -> int:
         from gradio_client import Client
 
         began = time.perf_counter()
-        Client(url, verbose=False).predict(QUESTIONS[0], "Auto", api_name="/send")
+        alone = Client(url, verbose=False)
+        alone.predict(QUESTIONS[0], "Auto", api_name="/send")
         first_answer = time.perf_counter() - began
+        single = []
+        for question in QUESTIONS:
+            began = time.perf_counter()
+            alone.predict(question, "Auto", api_name="/send")
+            single.append(time.perf_counter() - began)
         load = simulate(url, args.sessions, args.turns)
     finally:
         server.send_signal(signal.SIGINT)
@@ -178,6 +184,7 @@ def main() -> int:
         "index_starter_corpus_s": round(indexing, 2),
         "startup_to_page_s": round(startup, 2),
         "first_answer_s": round(first_answer, 2),
+        "single_session_turn_p50_s": round(percentile(single, 0.5), 3),
         **load,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

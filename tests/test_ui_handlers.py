@@ -208,9 +208,9 @@ def test_empty_and_overlong_messages_are_not_sent(services, engine):
 def test_engine_failure_keeps_the_conversation_and_gives_the_message_back(services, engine):
     engine.enqueue("[Advising]\nFirst answer. [1]")
     state, _ = final(handlers.respond(services.guide, None, QUESTION, "Advising"))
-    engine.enqueue(EngineError("The LLM server at http://localhost:9 is not reachable."))
+    engine.enqueue(EngineError("The LLM server at http://me:pw@localhost:9 is not reachable."))
     state, view = final(handlers.respond(services.guide, state, "And then?", "Advising"))
-    assert "cannot answer: The LLM server" in view.notice
+    assert "cannot answer: The LLM server at http://localhost:9 is not" in view.notice
     assert view.draft == "And then?"
     assert len(state.replies) == 1 and len(state.session.history) == 2
     assert [m["role"] for m in view.messages] == ["user", "assistant"]

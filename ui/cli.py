@@ -144,6 +144,7 @@ def ingest(
 ) -> None:
     """Sync documents (PDF, DOCX, Markdown, text) into the index: only what changed is embedded."""
     from assistant.index.embeddings import embedder_for
+    from assistant.index.state import load_state
     from ingest.sync import sync_paths
 
     config = settings()
@@ -159,6 +160,12 @@ def ingest(
         print_json(report.to_dict())
     else:
         show_sync_report(report)
+        evaluated = load_state(config.state_path).get("last_eval_fingerprint")
+        if evaluated != report.fingerprint:
+            console.print(
+                "The corpus has changed since the last evaluation: run `mentorcoach eval` to "
+                "check that the assistant still behaves.", highlight=False,
+            )
     raise typer.Exit(0 if report.ok else 1)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.settings import Settings
+from ingest.status import index_status
 from ui.web import handlers
 from ui.web.handlers import ChatState, ChatView
 from ui.web.services import Services
@@ -156,8 +157,6 @@ def build_app(services: Services) -> gr.Blocks:
             return state, note, gr.Column(visible=keep_open), text if keep_open else ""
 
         def corpus() -> tuple[str, str, str]:
-            from ingest.status import index_status
-
             view = handlers.corpus_view(index_status(settings, services.store))
             return view.summary, view.failures, view.documents
 

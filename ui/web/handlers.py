@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from assistant.engines import EngineError
 from assistant.guidance.session import Session
 from assistant.guidance.types import MODES, Mode, Reply
+from assistant.index.embeddings import EmbeddingModelError
 from ui.web.feedback import FeedbackStore
 from ui.web.services import Services
 from ui.web.uploads import save_uploads, upload_folder
@@ -35,6 +36,8 @@ _BULLET = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 Message = dict[str, str]
+#: Failures a person can be told about (the message says what to fix), not crashes.
+TURN_ERRORS = (EngineError, EmbeddingModelError)
 
 
 class TurnTaker(Protocol):
@@ -71,7 +74,7 @@ class ChatView:
 def choice_mode(choice: str | None) -> Mode | None:
     """The mode picked in the guidance selector, or None for Auto."""
     mode = (choice or "").strip().lower()
-    return mode if mode in MODES else None  # type: ignore[return-value]
+    return cast(Mode, mode) if mode in MODES else None
 
 
 def badge(mode: str) -> str:
@@ -98,6 +101,11 @@ def render_text(text: str) -> str:
 def escape(text: str) -> str:
     """``text`` with Markdown and HTML syntax neutralised."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _redact(text: str) -> str:
+    """``text`` without the user and password of any URL in it."""
+    return re.sub(r"//[^/@\s]*@", "//", text)
 
 
 def _code(text: str) -> str:
@@ -204,8 +212,9 @@ def open_conversation(guide: TurnTaker, choice: str | None) -> tuple[ChatState, 
     state = ChatState()
     try:
         state.replies.append(_take_turn(guide, state, "", choice_mode(choice)))
-    except EngineError as exc:
-        return state, ChatView([], SOURCES_EMPTY, f"The assistant cannot answer: {exc}", "")
+    except TURN_ERRORS as exc:
+        notice = f"The assistant cannot answer: {_redact(str(exc))}"
+        return state, ChatView([], SOURCES_EMPTY, notice, "")
     return state, ChatView(to_messages(state), SOURCES_EMPTY, "", "")
 
 
@@ -246,10 +255,9 @@ def respond(
                 shown_at = time.monotonic()
                 partial = {"role": "assistant", "content": render_text(written)}
                 yield state, ChatView([*shown, partial])
-    except EngineError as exc:
-        yield state, ChatView(
-            to_messages(state), notice=f"The assistant cannot answer: {exc}", draft=text
-        )
+    except TURN_ERRORS as exc:
+        notice = f"The assistant cannot answer: {_redact(str(exc))}"
+        yield state, ChatView(to_messages(state), notice=notice, draft=text)
         return
     assert reply is not None
     state.replies.append(reply)
@@ -312,11 +320,6 @@ class CorpusView:
     summary: str
     documents: str
     failures: str
-
-
-def _redact(location: str) -> str:
-    """A store location without any user or password in it."""
-    return re.sub(r"//[^/@\s]*@", "//", location)
 
 
 def corpus_view(status: dict[str, Any]) -> CorpusView:

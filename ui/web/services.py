@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -63,13 +65,15 @@ class Services:
         store = store or open_store(settings)
         shared = SerialEmbeddings(embedder or embedder_for(settings))
         guide = Guide(settings, store=store, embedder=shared, engine=engine)
+        transcripts = Path(tempfile.mkdtemp(prefix="mentorcoach-transcripts-"))
+        atexit.register(shutil.rmtree, transcripts, ignore_errors=True)
         return cls(
             settings=settings,
             store=store,
             embedder=shared,
             guide=guide,
             feedback=FeedbackStore(feedback_path(settings.home)),
-            transcripts=Path(tempfile.mkdtemp(prefix="mentorcoach-transcripts-")),
+            transcripts=transcripts,
         )
 
     def warm_up(self) -> None:
