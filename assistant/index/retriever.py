@@ -11,12 +11,11 @@ from assistant.index.state import corpus_fingerprint
 from assistant.index.store import Store, StoredChunk
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_STOPWORD_TEXT = (
+_STOPWORDS = frozenset(
     "a an and are as at be but by can do does for from how i if in is it me my of on or "
     "our should so that the their them they this to was we what when where which who why "
-    "will with you your"
+    "will with you your".split()
 )
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 RRF_K = 60
 
 
