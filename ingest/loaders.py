@@ -105,11 +105,13 @@ def load_markdown(path: Path, source: str, data: bytes) -> LoadedDocument:
 
 
 def load_text(path: Path, source: str, data: bytes) -> LoadedDocument:
-    """Plain text: one unit; its chunks are located by line range."""
+    """Plain text: one unit, its chunks located by line range; a short first line is the title."""
     text, warnings = read_text(path, data)
     text = text.replace("\r\n", "\n").strip("\n")
     units = [TextUnit(text=text, locator="lines", start_line=1)] if text.strip() else []
-    return LoadedDocument(source, title_from_filename(path), units, warnings)
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    title = first if 0 < len(first) <= 100 and not first.endswith(".") else ""
+    return LoadedDocument(source, title or title_from_filename(path), units, warnings)
 
 
 _DOCX_HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)

@@ -74,9 +74,14 @@ def document_key(root: Path, source: str) -> str:
     return hashlib.sha256(f"{root}\x1f{source}".encode()).hexdigest()[:24]
 
 
+#: Bump when loaders or chunking change what a file yields, so the next sync re-reads it.
+PIPELINE_VERSION = "1"
+
+
 def document_version(key: str, file_hash: str, settings: Settings) -> str:
-    """Version of a document: changes with its bytes and with the chunking settings."""
-    raw = f"{key}\x1f{file_hash}\x1f{settings.chunk_size}\x1f{settings.chunk_overlap}"
+    """Version of a document: changes with its bytes, the chunking settings and the pipeline."""
+    raw = (f"{key}\x1f{file_hash}\x1f{settings.chunk_size}\x1f{settings.chunk_overlap}"
+           f"\x1f{PIPELINE_VERSION}")
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

@@ -105,7 +105,7 @@ class OfflineComposer:
                 continue
             for sentence in split_sentences(passage.chunk.text):
                 text = clean_bullet(sentence.text)
-                if not quotable(text) or (mode != "advising" and text.endswith("?")):
+                if not quotable(text) or text.endswith("?"):
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
