@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
-from typing import get_args
+from typing import Any, get_args
 
 from langchain_core.embeddings import Embeddings
 from rich.console import Console
@@ -129,10 +129,10 @@ def run_eval_command(
     _print_summary(console, report, metrics, entry is not None or options.update_baseline)
     console.print(f"Report: {paths[2]} (also report.md and report.json)", highlight=False)
     if options.update_baseline:
-        save_baseline(baseline, guide.engine.name, metrics, {
-            "recorded": info.started, "corpus_fingerprint": fingerprint,
-            "documents": len(documents), "embedding_model": settings.embedding_model,
-            "prompt_version": PROMPT_VERSION, "cases": len(cases),
+        save_baseline(baseline, info.engine, metrics, {
+            "recorded": info.started, "corpus_fingerprint": info.corpus_fingerprint,
+            "documents": info.documents, "embedding_model": info.embedding_model,
+            "prompt_version": info.prompt_version, "cases": info.cases,
         })
         console.print(f"Baseline for engine {guide.engine.name} saved to {baseline.path}.",
                       highlight=False)
@@ -155,7 +155,7 @@ def _warn_unknown_sources(console: Console, cases: list[Case], indexed: set[str]
 
 
 def _print_summary(
-    console: Console, report: dict, metrics: list[MetricResult], baseline_checked: bool
+    console: Console, report: dict[str, Any], metrics: list[MetricResult], baseline_checked: bool
 ) -> None:
     table = Table(title="Eval metrics", title_justify="left")
     for column in ("metric", "value", "threshold", "baseline", "status"):

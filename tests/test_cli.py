@@ -102,3 +102,15 @@ def test_smart_reports_each_criterion() -> None:
     report = json.loads(invoke("smart", "I will publish two papers by June 2030", "--json").stdout)
     assert report["criteria"]["time_bound"]["status"] == "present"
     assert report["criteria"]["relevant"]["question"].endswith("?")
+
+
+def test_chat_opens_answers_and_closes(corpus: Path) -> None:
+    invoke("ingest", str(corpus), "--json")
+    get_settings.cache_clear()
+    result = runner.invoke(
+        app, ["chat"], input="How often should mentors and mentees meet?\nThanks, that's all.\n"
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.index("Welcome") < out.index("[Advising]") < out.index("How did this conversation")
+    assert "cadence.md" in out

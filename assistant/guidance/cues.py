@@ -81,7 +81,8 @@ def read_mode(message: str, previous: Mode | None) -> ModeCue:
     if cue:
         return ModeCue(cue, explicit=True)
     question = message.rstrip().endswith("?")
-    if previous is not None and (not question or len(message.split()) < _SHORT):
+    follow_up = len(message.split()) < _SHORT and not _INFORMATION_QUESTION.search(message)
+    if previous is not None and (not question or follow_up):
         return ModeCue(previous, explicit=False)
     if _FIRST_PERSON_SITUATION.search(message):
         return ModeCue("coaching", explicit=False)

@@ -101,7 +101,8 @@ class Guide:
                 fallback=lambda plan: "\n".join(self.composer.coaching_lines(plan)),
             )
             session: Session = item["session"]
-            session.record(plan.message, reply.text, reply.mode)
+            session.record(plan.message, reply.text, reply.mode,
+                           sets_mode=plan.kind != "opening")
             if plan.grow_stage:
                 session.grow_stage = plan.grow_stage
             session.extras.update(plan.session_updates)

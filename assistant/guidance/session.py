@@ -27,10 +27,12 @@ class Session:
     grow_stage: GrowStage | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def record(self, user: str, reply_text: str, mode: Mode) -> None:
-        """Append a user message and the assistant's reply."""
+    def record(self, user: str, reply_text: str, mode: Mode, *, sets_mode: bool = True) -> None:
+        """Append a user message and the assistant's reply; the reply's mode becomes the
+        conversation's unless ``sets_mode`` is false (an opening has chosen nothing yet)."""
         self.history += [Turn("user", user), Turn("assistant", reply_text, mode)]
-        self.mode = mode
+        if sets_mode:
+            self.mode = mode
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, tagged with our format and version."""
