@@ -10,9 +10,9 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: run test install install-test lint bench clean
 
+# `mentorcoach ui` indexes the starter corpus first when the index is empty.
 run: $(VENV)/.installed
-	$(BIN)/mentorcoach ingest --if-empty
-	$(BIN)/mentorcoach chat
+	$(BIN)/mentorcoach ui
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -38,7 +38,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed-test
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in $(filter-out benchmarks/__init__.py,$(wildcard benchmarks/*.py)); do \
+		$(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output
