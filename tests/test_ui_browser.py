@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from assistant.settings import Settings
 from tests.support.documents import make_pdf
@@ -24,6 +26,11 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "ui"
 QUESTION = "My mentee keeps missing our meetings. What should I do?"
+YEAR = date.today().year + 1
+GOAL = (
+    "Can you help me set a SMART goal? I will give structured feedback to each student after "
+    f"every teaching session by March {YEAR}"
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -125,6 +132,42 @@ def test_a_question_gets_a_labelled_cited_reply(app, browser):
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=SHOTS / "chat-phone.png", full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_goal_conversation_fills_the_goal_panel_and_exports(app, browser):
+    url, _ = app
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url)
+        badge(page, "Coaching").first.wait_for(timeout=30_000)
+        panel = page.locator("#mc-goal")
+        assert "help me set a SMART goal" in panel.inner_text()
+        assert page.locator("#mc-goal-markdown").is_disabled()
+
+        page.locator("#mc-message textarea").fill(GOAL)
+        page.keyboard.press("Enter")
+        panel.get_by_text("Checklist").wait_for(timeout=30_000)
+        shown = panel.inner_text()
+        assert "Status: drafting" in shown and f"Deadline: 31 March {YEAR}" in shown
+        assert "✓ Specific: give structured feedback" in shown
+        assert "○ Attainable, unclear: What time, resources or support" in shown
+        page.screenshot(path=SHOTS / "goal-panel.png", full_page=True)
+
+        with page.expect_download() as download:
+            page.locator("#mc-goal-markdown").click()
+        assert download.value.suggested_filename == "mentorcoach-goal.md"
+        markdown = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "### Checklist" in markdown and "- [x] **Specific**" in markdown
+        with page.expect_download() as download:
+            page.locator("#mc-goal-calendar").click()
+        calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+        assert date(YEAR, 3, 31) in [e.decoded("DTSTART") for e in calendar.walk("VEVENT")]
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=SHOTS / "goal-phone.png", full_page=True)
     finally:
         page.close()
 

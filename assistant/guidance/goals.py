@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.guidance.cues import explicit_cue
 from assistant.guidance.reflect import reflect
-from assistant.smart import CRITERIA, GoalDraft
+from assistant.smart import CRITERIA, GoalDraft, Status
 
 #: Session extras keys.
 GOAL = "goal"
@@ -35,7 +35,8 @@ _STOP = re.compile(
     r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
     re.IGNORECASE,
 )
-_MARK = {"present": "\u2713", "missing": "\u2717", "unclear": "\u25cb"}
+#: How the checklist marks each criterion status.
+MARKS: dict[Status, str] = {"present": "\u2713", "missing": "\u2717", "unclear": "\u25cb"}
 
 ASK_FOR_GOAL = "What is the goal you have in mind, in your own words?"
 CONFIRM = (
@@ -50,7 +51,7 @@ COMMITMENT = (
 
 def checklist(draft: GoalDraft) -> str:
     """The five criteria on one line: ``✓ specific, ✗ measurable, ○ attainable, ...``."""
-    marks = [f"{_MARK[draft.report.criterion(n).status]} {n.replace('_', '-')}" for n in CRITERIA]
+    marks = [f"{MARKS[draft.report.criterion(n).status]} {n.replace('_', '-')}" for n in CRITERIA]
     return "Checklist: " + ", ".join(marks) + "."
 
 

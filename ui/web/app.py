@@ -10,7 +10,7 @@ import gradio as gr
 
 from assistant.settings import Settings
 from ingest.status import index_status
-from ui.web import handlers
+from ui.web import goal_panel, handlers
 from ui.web.handlers import ChatState, ChatView
 from ui.web.services import Services
 from ui.web.uploads import ACCEPTED, ACCEPTED_LABEL
@@ -25,6 +25,7 @@ CSS = """
 #mc-sources { max-height: 70vh; overflow-y: auto; }
 #mc-sources blockquote { margin: 0.25em 0 0.75em; }
 #mc-engine, #mc-notice { font-size: 0.95em; }
+#mc-goal ul { list-style: none; padding-left: 0.25em; }
 button:focus-visible, input:focus-visible, textarea:focus-visible, [role="tab"]:focus-visible {
   outline: 3px solid #1d4ed8; outline-offset: 2px; }
 @media (max-width: 640px) { #mc-chat { height: 60vh !important; } }
@@ -94,6 +95,18 @@ def build_app(services: Services) -> gr.Blocks:
                         )
                         send_comment = gr.Button("Save comment", elem_id="mc-send-comment")
                 with gr.Column(scale=2, min_width=280):
+                    gr.Markdown("## Goal")
+                    goal = gr.Markdown(
+                        goal_panel.GOAL_EMPTY, label="Goal", show_label=False, elem_id="mc-goal"
+                    )
+                    with gr.Row():
+                        export_markdown = gr.DownloadButton(
+                            "Download Markdown", interactive=False, elem_id="mc-goal-markdown"
+                        )
+                        export_calendar = gr.DownloadButton(
+                            "Download calendar (.ics)", interactive=False,
+                            elem_id="mc-goal-calendar",
+                        )
                     gr.Markdown("## Sources")
                     sources = gr.Markdown(
                         handlers.SOURCES_EMPTY, label="Sources", show_label=False,
@@ -130,6 +143,7 @@ def build_app(services: Services) -> gr.Blocks:
             return view.messages, keep(view.sources), keep(view.notice), keep(view.draft), state
 
         chat_outputs = [chatbot, sources, notice, message, state]
+        goal_outputs = [goal, export_markdown, export_calendar]
 
         def opening(choice: str) -> tuple[Any, ...]:
             return shown(*handlers.open_conversation(services.guide, choice))
@@ -144,6 +158,17 @@ def build_app(services: Services) -> gr.Blocks:
             return str(handlers.write_transcript(
                 state, services.engine_name, services.transcripts, datetime.now()
             ))
+
+        def goal_view(state: ChatState | None) -> tuple[Any, ...]:
+            if state is None:
+                return gr.skip(), gr.skip(), gr.skip()
+            markdown = goal_panel.export_goal_markdown(state, services.transcripts)
+            calendar = goal_panel.export_goal_ics(state, services.transcripts)
+            return (
+                goal_panel.goal_markdown(state),
+                gr.DownloadButton(value=markdown, interactive=markdown is not None),
+                gr.DownloadButton(value=calendar, interactive=calendar is not None),
+            )
 
         def rate(state: ChatState | None, data: gr.LikeData) -> tuple[Any, ...]:
             if state is None or not isinstance(data.index, int):
@@ -175,6 +200,7 @@ def build_app(services: Services) -> gr.Blocks:
             api_name="new_conversation",
         )
         opened.then(transcript, [state], [download], api_visibility="private")
+        opened.then(goal_view, [state], goal_outputs, api_visibility="private")
         gr.on(
             [new.click, chatbot.clear], lambda: gr.Column(visible=False), None, comment_box,
             api_visibility="private",
@@ -185,6 +211,7 @@ def build_app(services: Services) -> gr.Blocks:
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat",
         )
         answered.then(transcript, [state], [download], api_visibility="private")
+        answered.then(goal_view, [state], goal_outputs, api_visibility="private")
         chatbot.like(rate, [state], [state, notice, comment_box], api_visibility="private")
         gr.on(
             [comment.submit, send_comment.click], remark, inputs=[comment, state],
