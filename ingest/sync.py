@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,25 +127,26 @@ def sync_paths(
 
     total = sum(len(p.chunks) for p in pending)
     done = 0
-    for item in pending:
-        texts = [c.text for c in item.chunks]
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), 64):
-            vectors += embedder.embed_documents(texts[start : start + 64])
-            done += len(texts[start : start + 64])
-            if progress:
-                progress(done, total)
-        store.write_chunks(
-            [c.id for c in item.chunks],
-            texts,
-            vectors,
-            [_chunk_metadata(item.record, c) for c in item.chunks],
-        )
-        store.activate(item.record)
-        report.outcomes.append(
-            FileOutcome(item.record.source, item.record.root, item.status, "", len(item.chunks))
-        )
+    for group in _groups(pending):
+        texts = [c.text for item in group for c in item.chunks]
+        vectors = embedder.embed_documents(texts)
+        done += len(texts)
+        if progress:
+            progress(done, total)
         report.model_loaded = True
+        for item in group:
+            item_vectors, vectors = vectors[: len(item.chunks)], vectors[len(item.chunks) :]
+            store.write_chunks(
+                [c.id for c in item.chunks],
+                [c.text for c in item.chunks],
+                item_vectors,
+                [_chunk_metadata(item.record, c) for c in item.chunks],
+            )
+            store.activate(item.record)
+            report.outcomes.append(
+                FileOutcome(item.record.source, item.record.root, item.status, "",
+                            len(item.chunks))
+            )
     for record in gone:
         store.deactivate(record.key)
         report.outcomes.append(FileOutcome(record.source, record.root, "removed"))
@@ -158,6 +159,22 @@ def sync_paths(
         failures=[asdict(o) for o in report.outcomes if o.status == "failed"],
     )
     return report
+
+
+#: Chunks embedded per call: large batches across documents keep the model busy; documents
+#: are written only once all their chunks have vectors.
+_EMBED_GROUP = 256
+
+
+def _groups(pending: list[_Pending]) -> Iterator[list[_Pending]]:
+    group: list[_Pending] = []
+    for item in pending:
+        group.append(item)
+        if sum(len(p.chunks) for p in group) >= _EMBED_GROUP:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _prepare(
