@@ -73,3 +73,9 @@ def test_the_guide_labels_goal_turns_coaching_and_keeps_the_draft(guide: Guide) 
     assert reply.text.splitlines()[0] == "[Coaching]"
     assert "Checklist:" in reply.text and "?" in reply.text.splitlines()[-1]
     assert current_goal(session.extras) is not None
+
+
+def test_a_quoted_goal_is_taken_as_the_learners_words() -> None:
+    session = Session()
+    lines = turn(session, "Help me turn 'I want better work-life balance' into a goal")
+    assert lines[0].startswith('Your goal so far, in your words: "I want better work-life')

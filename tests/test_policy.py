@@ -128,3 +128,24 @@ def test_opening_and_closing_turns() -> None:
 def test_advice_with_nothing_retrieved_is_not_covered_but_coaching_goes_on() -> None:
     assert plan("What is the capital of France?", hits=[]).kind == "not_covered"
     assert plan("Help me think about my week.", hits=[]).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    ("message", "reflection"),
+    [
+        ("Coach me on this instead: I want to ask Dr. Patel for a letter.",
+         "You want to ask Dr. Patel for a letter."),
+        ("Right now I mostly teach on the wards.", "Right now you mostly teach on the wards."),
+        ("So far I've only emailed her once.", "So far you've only emailed her once."),
+    ],
+)
+def test_reflections_skip_lead_ins_and_keep_time_words(message: str, reflection: str) -> None:
+    assert reflect.reflect(message) == reflection
+
+
+def test_a_question_about_learning_plans_is_answered_not_drafted() -> None:
+    result = plan("What should an individualized learning plan include?")
+    assert result.mode == "advising" and not result.flow_lines
+    assert plan("Have mentors described learning anything from their mentees?").mode == (
+        "mentoring"
+    )

@@ -26,6 +26,7 @@ EXPLICIT_CUES: list[tuple[Mode, re.Pattern[str]]] = [
         r"what (?:have|did|do) (?:others|other \w+|mentors|mentees|people|participants)\b"
         r"[^?.]{0,50}\b(?:do|done|find|found|learn|learned|report|reported|say|said)",
         r"share (?:some )?experience",
+        r"have (?:mentors|mentees|others|people|participants) (?:described|reported|said|found)",
         r"how did (?:others|other \w+|people)", r"mentor me (?:on|about|through)",
         r"switch (?:back )?to mentoring",
         r"what do (?:mentors|mentees|others) (?:usually|typically|tend to)",

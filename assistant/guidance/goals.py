@@ -22,8 +22,14 @@ _WANTS_GOAL = re.compile(
     re.IGNORECASE,
 )
 _GOAL_TEXT = re.compile(
-    r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of)|goal:|i want to|i would like to|"
+    r"[\"\u201c'](?P<quoted>[^\"\u201d']{12,})[\"\u201d']|"
+    r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of)|goal:|i want(?: to)?|i would like to|"
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
+    re.IGNORECASE,
+)
+#: A question about goals ("What should a learning plan include?") is not a request to draft.
+_ASKS_FOR_HELP = re.compile(
+    r"\b(?:help me|can you help|could you help|let'?s|i want|i'd like|i would like|with me)\b",
     re.IGNORECASE,
 )
 _YES = re.compile(
@@ -82,11 +88,15 @@ def goal_step(message: str, extras: dict[str, Any], today: date) -> GoalTurn | N
         return _continue(message, extras, status, today)
     if not _WANTS_GOAL.search(message):
         return None
+    if message.rstrip().endswith("?") and not _ASKS_FOR_HELP.search(message):
+        return None
     stated = _GOAL_TEXT.search(message)
-    if not stated or len(stated.group("goal").split()) < 3:
-        return GoalTurn(["Let's shape a goal together, one question at a time.", ASK_FOR_GOAL],
+    goal = stated and (stated.group("quoted") or stated.group(0))
+    if not goal or len(goal.split()) < 4:
+        opening = reflect(message) or "Let's shape a goal together."
+        return GoalTurn([opening, "We'll take it one question at a time.", ASK_FOR_GOAL],
                         {GOAL_STATUS: "awaiting_goal", GOAL: None})
-    return _drafted(GoalDraft.start(stated.group(0), today=today))
+    return _drafted(GoalDraft.start(goal, today=today))
 
 
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:

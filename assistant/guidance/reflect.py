@@ -23,8 +23,16 @@ _TOPIC = re.compile(
 _ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|etc)\.$", re.IGNORECASE)
 _REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
                       re.IGNORECASE)
-_FIRST_PERSON_START = re.compile(r"^(?:i|i'm|i've|i'd|i'll|my|we|we're|our)\b", re.IGNORECASE)
-_FILLER = re.compile(r"^(?:hi|hello|hey|so|well|ok|okay|thanks|thank you)[,!.\s]+", re.I)
+_FIRST_PERSON_START = re.compile(
+    r"^(?:(?:right now|so far|honestly|maybe|actually|well|lately|currently|at the moment|"
+    r"to be honest|these days),?\s+)*(?:i|i'm|i've|i'd|i'll|my|we|we're|our)\b",
+    re.IGNORECASE,
+)
+#: "Coach me on this instead: I want to..." - the learner's words start after the colon.
+_LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
+_FILLER = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you)[,!.\s]+|(?:so|well),\s+)", re.IGNORECASE
+)
 
 
 def second_person(text: str) -> str:
@@ -40,6 +48,9 @@ def second_person(text: str) -> str:
 
 def _first_sentence(message: str) -> str:
     text = _FILLER.sub("", " ".join(message.split()))
+    lead_in = _LEAD_IN.match(text)
+    if lead_in and len(lead_in.group(0).split()) <= 10:
+        text = text[lead_in.end():]
     pieces = _SENTENCE.split(text)
     sentence = pieces[0]
     for piece in pieces[1:]:
