@@ -79,7 +79,7 @@ class OfflineComposer:
         if plan.flow_lines:
             return list(plan.flow_lines)
         lines = [plan.reflection or "", *plan.questions]
-        support = self._best_sentences(plan, "coaching", limit=1, minimum=0.45)
+        support = self._best_sentences(plan, "coaching", limit=1, minimum=0.55)
         lines += [f"{text} [{marker}]" for text, marker in support]
         return lines
 
