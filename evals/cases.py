@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.guidance.types import Mode
+from assistant.smart import Criterion, Status
 
 User = Literal["mentee", "mentor", "staff"]
 USERS: tuple[User, ...] = ("mentee", "mentor", "staff")
@@ -69,6 +70,8 @@ class Expect(BaseModel):
     open_question: bool | None = None
     #: True: must reflect the learner's words; False: not checked (default: checked in coaching).
     reflection: bool | None = None
+    #: The message is a goal: the SMART checker's expected status for each criterion named.
+    smart: dict[Criterion, Status] = Field(default_factory=dict)
 
     @field_validator("mode", "sources", "must_not_cite", mode="before")
     @classmethod

@@ -21,7 +21,8 @@ class TurnResult:
     ``chunk_texts`` holds the stored text of every cited chunk the index still has;
     ``support`` maps each citation marker to its support score (see :mod:`evals.evidence`);
     ``retrieved`` lists the source documents of the top retrieved chunks, best first (only
-    for turns that name expected sources).
+    for turns that name expected sources); ``smart`` holds the SMART checker's status per
+    criterion (only for turns that expect one).
     """
 
     message: str
@@ -33,6 +34,7 @@ class TurnResult:
     chunk_texts: dict[str, str] = field(default_factory=dict)
     support: dict[int, float] = field(default_factory=dict)
     retrieved: list[str] = field(default_factory=list)
+    smart: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

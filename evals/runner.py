@@ -20,6 +20,7 @@ from rich.progress import (
 
 from assistant.guidance.guide import Guide
 from assistant.guidance.session import Session
+from assistant.smart import check_goal
 from evals.cases import Case
 from evals.evidence import retrieved_sources, stored_texts, support_scores
 from evals.results import CaseResult, TurnResult
@@ -85,6 +86,9 @@ def observe(guide: Guide, result: TurnResult) -> None:
         result.support = support_scores(guide.embedder, result)
     if result.expect.sources:
         result.retrieved = retrieved_sources(guide.retriever, result.message)
+    if result.expect.smart:
+        report = check_goal(result.message)
+        result.smart = {name: report.criterion(name).status for name in result.expect.smart}
 
 
 def run_suite(

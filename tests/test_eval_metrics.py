@@ -25,6 +25,7 @@ from evals.metrics.conversation import (
 )
 from evals.metrics.retrieval import mrr, recall_at_5
 from evals.metrics.scope import out_of_scope_handling
+from evals.metrics.smart import smart_checker_accuracy
 from evals.metrics.stance import directives, has_reflection, open_questions, reflections
 from evals.results import CaseResult, TurnResult
 
@@ -349,6 +350,17 @@ def test_out_of_scope_handling():
     assert result.value == 0.0 and not result.passed
     assert reasons(result) == ["not declined", "declined, but cites the corpus",
                                "declined a question within scope"]
+
+
+def test_smart_checker_accuracy():
+    right = turn("Goal noted.", smart={"specific": "present", "time_bound": "missing"})
+    right.smart = {"specific": "present", "time_bound": "missing"}
+    assert run(smart_checker_accuracy, right).value == 1.0
+    wrong = turn("Goal noted.", smart={"measurable": "present", "time_bound": "present"})
+    wrong.smart = {"measurable": "unclear", "time_bound": "present"}
+    result = run(smart_checker_accuracy, right, wrong)
+    assert result.value == 0.75 and not result.passed
+    assert reasons(result) == ["measurable: expected present, checker said unclear"]
 
 
 # --- evidence -------------------------------------------------------------------------------

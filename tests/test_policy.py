@@ -149,3 +149,10 @@ def test_a_question_about_learning_plans_is_answered_not_drafted() -> None:
     assert plan("Have mentors described learning anything from their mentees?").mode == (
         "mentoring"
     )
+
+
+def test_reflections_of_goals_stated_in_other_shapes() -> None:
+    assert reflect.reflect("Improve my suturing.") == "You'd like to improve your suturing."
+    assert reflect.reflect("With my chief's support, I will lead four huddles.") == (
+        "With your chief's support, you will lead four huddles."
+    )

@@ -28,6 +28,14 @@ _FIRST_PERSON_START = re.compile(
     r"to be honest|these days),?\s+)*(?:i|i'm|i've|i'd|i'll|my|we|we're|our)\b",
     re.IGNORECASE,
 )
+#: A first-person clause after a short opening phrase ("With my chief's support, I will...").
+_FIRST_PERSON_SOON = re.compile(r"^[^.?!]{0,80}?,\s+(?:i|i'm|i've|i'll|we)\b", re.IGNORECASE)
+#: A goal stated as a bare verb phrase ("Improve my suturing.").
+_INTENT_VERB = re.compile(
+    r"^(?:improve|get|become|learn|find|write|publish|prepare|build|develop|finish|start|ask|"
+    r"set|make|plan|work|lead|teach|present|apply|pass|complete|submit|run|spend|reduce)\b",
+    re.IGNORECASE,
+)
 #: "Coach me on this instead: I want to..." - the learner's words start after the colon.
 _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
 _FILLER = re.compile(
@@ -68,7 +76,9 @@ def reflect(message: str, max_words: int = 28) -> str | None:
     request = _REQUEST.match(sentence)
     if request:
         sentence = "I'd like to " + sentence[request.end():]
-    elif not _FIRST_PERSON_START.match(sentence):
+    elif _INTENT_VERB.match(sentence):
+        sentence = "I'd like to " + sentence[0].lower() + sentence[1:]
+    elif not (_FIRST_PERSON_START.match(sentence) or _FIRST_PERSON_SOON.match(sentence)):
         return None  # no reflection beats a garbled one
     words = sentence.rstrip(".!").split()
     if len(words) > max_words:

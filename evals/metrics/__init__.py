@@ -20,6 +20,7 @@ from evals.metrics.conversation import (
 )
 from evals.metrics.retrieval import mrr, recall_at_5
 from evals.metrics.scope import out_of_scope_handling
+from evals.metrics.smart import smart_checker_accuracy
 from evals.metrics.stance import directives, open_questions, reflections
 from evals.results import CaseResult
 
@@ -38,6 +39,7 @@ METRICS: list[Metric] = [
     directives,
     reflections,
     out_of_scope_handling,
+    smart_checker_accuracy,
 ]
 
 __all__ = [
