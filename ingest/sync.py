@@ -18,6 +18,7 @@ from ingest.chunking import Chunk, chunk_document
 from ingest.discover import Found, discover
 from ingest.document import LoadedDocument, LoadError
 from ingest.loaders import is_supported, parse_document, read_file
+from ingest.lock import sync_lock
 
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 
@@ -100,7 +101,18 @@ def sync_paths(
     embedder: Embeddings,
     progress: Progress | None = None,
 ) -> SyncReport:
-    """Sync every path (a folder or a single file) into ``store`` and record the fingerprint."""
+    """Sync every path (a folder or a single file) into ``store`` and record the fingerprint.
+
+    Raises :class:`~ingest.lock.SyncBusyError` when another sync of the same home is running.
+    """
+    with sync_lock(settings.home):
+        return _sync(paths, settings, store, embedder, progress)
+
+
+def _sync(
+    paths: Sequence[Path], settings: Settings, store: Store, embedder: Embeddings,
+    progress: Progress | None,
+) -> SyncReport:
     report = SyncReport(previous_fingerprint=corpus_fingerprint(store.documents()))
     report.garbage_removed = store.collect_garbage()
     live = {record.key: record for record in store.documents()}

@@ -161,3 +161,12 @@ def test_a_different_embedding_model_is_refused_until_rebuild(settings, store, e
     rebuilt = open_store(other, rebuild=True)
     assert rebuilt.documents() == []
     assert rebuilt.model_id == "some/other-model"
+
+
+def test_a_second_sync_of_the_same_home_is_refused_while_one_runs(settings, store, embedder,
+                                                                   corpus):
+    from ingest.lock import SyncBusyError, sync_lock
+
+    with sync_lock(settings.home), pytest.raises(SyncBusyError, match="Another sync is running"):
+        run(settings, store, embedder, corpus)
+    assert run(settings, store, embedder, corpus).ok

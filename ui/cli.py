@@ -145,6 +145,7 @@ def ingest(
     """Sync documents (PDF, DOCX, Markdown, text) into the index: only what changed is embedded."""
     from assistant.index.embeddings import embedder_for
     from assistant.index.state import load_state
+    from ingest.lock import SyncBusyError
     from ingest.sync import sync_paths
 
     config = settings()
@@ -152,10 +153,14 @@ def ingest(
     if if_empty and store.documents():
         return
     targets = paths or [config.corpus_dir]
-    with embedding_progress(enabled=not as_json) as progress:
-        report = sync_paths(
-            targets, settings=config, store=store, embedder=embedder_for(config), progress=progress
-        )
+    try:
+        with embedding_progress(enabled=not as_json) as progress:
+            report = sync_paths(
+                targets, settings=config, store=store, embedder=embedder_for(config),
+                progress=progress,
+            )
+    except SyncBusyError as exc:
+        fail(str(exc))
     if as_json:
         print_json(report.to_dict())
     else:

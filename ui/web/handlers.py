@@ -18,6 +18,7 @@ from assistant.engines import EngineError
 from assistant.guidance.session import Session
 from assistant.guidance.types import MODES, Mode, Reply
 from assistant.index.embeddings import EmbeddingModelError
+from ingest.lock import SyncBusyError
 from ui.web.feedback import FeedbackStore
 from ui.web.services import Services
 from ui.web.uploads import save_uploads, upload_folder
@@ -361,7 +362,11 @@ def add_documents(
     saved = {r.saved_as: r for r in results if r.saved}
     lines = [f"- Refused {escape(r.name)}: {escape(r.reason)}" for r in results if not r.saved]
     if saved:
-        report = services.sync([upload_folder(services.settings)], progress=progress)
+        try:
+            report = services.sync([upload_folder(services.settings)], progress=progress)
+        except SyncBusyError as exc:
+            lines.append(f"- Saved, but not indexed yet: {escape(str(exc))}")
+            return "\n".join(lines)
         for outcome in report.outcomes:
             if outcome.source not in saved:
                 continue
