@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from assistant.index.store import open_store
 from assistant.settings import Settings, get_settings
 from ingest.sync import sync_paths
+from tests.support.llm_server import free_port
 
 SYNC_AND_REPORT = """
 import sys
@@ -91,12 +91,6 @@ def test_sigkill_mid_sync_leaves_a_consistent_index_and_a_rerun_completes(
     assert live == manifest
     assert store.chunk_count() == sum(manifest.values())
     assert all("v2" in c.text for c in store.live_chunks())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

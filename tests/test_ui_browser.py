@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,9 +12,8 @@ from icalendar import Calendar
 
 from assistant.settings import Settings
 from tests.support.documents import make_pdf
+from tests.support.web import SMART_GOALS_MD, offline_services, serving
 from ui.web.feedback import FeedbackStore, feedback_path
-from ui.web.launch import launch
-from ui.web.services import Services
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -41,20 +39,13 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, embedder) -> Iterator[tuple[str, Settings]]:
     """The app over a small corpus, on a free loopback port, answering offline."""
     root = tmp_path_factory.mktemp("ui-browser")
-    corpus = root / "corpus"
-    corpus.mkdir()
+    (root / "corpus").mkdir()
     make_pdf(
-        corpus / "difficult-situations.pdf",
+        root / "corpus" / "difficult-situations.pdf",
         [
             "When a mentee misses two meetings in a row, the mentor can ask what is getting in "
             "the way before re-agreeing the meeting cadence. Missed meetings usually signal "
@@ -62,17 +53,9 @@ def app(tmp_path_factory, embedder) -> Iterator[tuple[str, Settings]]:
         ],
         title="Handling difficult situations in mentoring",
     )
-    (corpus / "smart-goals.md").write_text(
-        "# SMART goals\n## Time-bound\nA SMART goal names the date by which it will be done.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(home=root / "home", corpus_dir=corpus, llm="offline")
-    services = Services.create(settings, embedder=embedder)
-    services.sync([corpus])
-    port = free_port()
-    demo = launch(settings, host="127.0.0.1", port=port, block=False, services=services)
-    yield f"http://127.0.0.1:{port}/", settings
-    demo.close()
+    services = offline_services(root, embedder, {"smart-goals.md": SMART_GOALS_MD})
+    with serving(services) as url:
+        yield url, services.settings
 
 
 @pytest.fixture(scope="module")

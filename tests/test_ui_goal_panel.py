@@ -9,11 +9,10 @@ from icalendar import Calendar
 
 from assistant.guidance.goals import GOAL, GOAL_STATUS, current_goal
 from assistant.guidance.guide import Guide
-from assistant.settings import Settings
 from assistant.smart import GoalDraft, to_markdown
+from tests.support.web import SMART_GOALS_MD, offline_services
 from ui.web import goal_panel, handlers
 from ui.web.handlers import ChatState
-from ui.web.services import Services
 
 YEAR = date.today().year + 1
 
@@ -22,16 +21,7 @@ YEAR = date.today().year + 1
 def guide(tmp_path_factory, embedder) -> Guide:
     """The offline guide over one small document (built once for the module)."""
     root = tmp_path_factory.mktemp("ui-goal-panel")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "smart-goals.md").write_text(
-        "# SMART goals\n## Time-bound\nA SMART goal names the date by which it will be done.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(home=root / "home", corpus_dir=corpus, llm="offline")
-    services = Services.create(settings, embedder=embedder)
-    services.sync([corpus])
-    return services.guide
+    return offline_services(root, embedder, {"smart-goals.md": SMART_GOALS_MD}).guide
 
 
 def say(guide: Guide, state: ChatState, message: str) -> str:

@@ -3,49 +3,32 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from ui.web.launch import launch
-from ui.web.services import Services
+from tests.support.web import offline_services, serving
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder) -> Iterator[str]:
     """The app on a free loopback port, answering with the offline composer."""
-    root = tmp_path_factory.mktemp("ui-sessions")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "meetings.md").write_text(
-        "# Meetings\n## Missed meetings\nWhen a mentee misses two meetings in a row, the "
-        "mentor can ask what is getting in the way before re-agreeing the meeting cadence.\n",
-        encoding="utf-8",
-    )
-    (corpus / "goals.md").write_text(
-        "# Goals\n## Time-bound goals\nA SMART goal names the date by which it will be done, "
-        "and mentors review goals with their mentee every month.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(home=root / "home", corpus_dir=corpus, llm="offline")
-    services = Services.create(settings, embedder=embedder)
-    services.sync([corpus])
-    port = free_port()
-    demo = launch(settings, host="127.0.0.1", port=port, block=False, services=services)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    services = offline_services(tmp_path_factory.mktemp("ui-sessions"), embedder, {
+        "meetings.md": (
+            "# Meetings\n## Missed meetings\nWhen a mentee misses two meetings in a row, the "
+            "mentor can ask what is getting in the way before re-agreeing the meeting cadence.\n"
+        ),
+        "goals.md": (
+            "# Goals\n## Time-bound goals\nA SMART goal names the date by which it will be "
+            "done, and mentors review goals with their mentee every month.\n"
+        ),
+    })
+    with serving(services) as url:
+        yield url
 
 
 def said(chat: list[dict], role: str) -> list[str]:
