@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.guidance.sentences import split_sentences
+
 _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
     "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
@@ -11,7 +13,6 @@ _SWAPS = {
     "we're": "you're", "we've": "you've",
 }
 _WORD = re.compile(r"[A-Za-z']+")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TOPIC = re.compile(
     r"\b(?:get(?:ting)? better at|be(?:come)? better at|improve(?: at| on)?|work(?:ing)? on|"
     r"learn(?:ing)?(?: how)? to|struggl\w+ with|trouble with|help with|about|handle|handling|"
@@ -20,7 +21,6 @@ _TOPIC = re.compile(
     r" i\b|\bbecause\b|[.?!;]|$))",
     re.IGNORECASE,
 )
-_ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|St|vs|e\.g|i\.e|etc)\.$", re.IGNORECASE)
 _REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
                       re.IGNORECASE)
 _FIRST_PERSON_START = re.compile(
@@ -59,13 +59,8 @@ def _first_sentence(message: str) -> str:
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
-    pieces = _SENTENCE.split(text)
-    sentence = pieces[0]
-    for piece in pieces[1:]:
-        if not _ABBREVIATION.search(sentence):
-            break
-        sentence = f"{sentence} {piece}"
-    return sentence.strip()
+    sentences = split_sentences(text)
+    return sentences[0].text if sentences else ""
 
 
 def reflect(message: str, max_words: int = 28) -> str | None:
