@@ -13,6 +13,7 @@ from assistant.guidance.enforce import has_directive
 from assistant.guidance.policy import OPENING
 from assistant.guidance.sentences import clean_bullet, quotable, split_sentences
 from assistant.guidance.types import Mode, Passage, Plan
+from assistant.index.retriever import tokenize
 
 _ACTION = re.compile(
     r"\b(?:ask|agree|re-agree|schedule|book|set|send|write|name|review|prepare|offer|try|use|"
@@ -24,7 +25,16 @@ _EXPERIENCE = re.compile(
     r"felt|learned|told)\b",
     re.IGNORECASE,
 )
-_STYLE_BONUS = {"advising": (_ACTION, 0.05), "mentoring": (_EXPERIENCE, 0.12)}
+_STYLE_BONUS = {"advising": (_ACTION, 0.05), "mentoring": (_EXPERIENCE, 0.06)}
+#: Words every mentoring sentence shares: they say nothing about the question's topic.
+_GENERIC = frozenset(
+    "mentor mentors mentee mentees mentoring program programs coach coaching guidance "
+    "experience others people work".split()
+)
+#: Weight of the share of the question's topic words that a sentence contains.
+_TOPIC_WEIGHT = 0.3
+#: A sentence scoring this far below the best one is padding, not an answer.
+_MARGIN = 0.2
 
 NOT_COVERED = (
     "I looked through the program's documents and they don't cover this, so I won't guess or "
@@ -115,17 +125,22 @@ class OfflineComposer:
         query = np.asarray(self.embedder.embed_query(plan.message))
         scores = self._vectors_for([t for t, _ in candidates]) @ query
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
+        topic = set(tokenize(plan.message)) - _GENERIC
+
+        def score_of(text: str, similarity: float) -> float:
+            style = bonus if pattern is not None and pattern.search(text) else 0.0
+            shared = len(topic & set(tokenize(text))) / len(topic) if topic else 0.0
+            return similarity + style + _TOPIC_WEIGHT * shared
+
         ranked = sorted(
-            (
-                float(score) + (bonus if pattern is not None and pattern.search(text) else 0.0),
-                order, text, passage.marker,
-            )
+            (score_of(text, float(score)), order, text, passage.marker)
             for order, ((text, passage), score) in enumerate(zip(candidates, scores, strict=True))
         )
         picked: list[tuple[str, int]] = []
         per_passage: dict[int, int] = {}
+        floor = max(minimum, ranked[-1][0] - _MARGIN)
         for score, _, text, marker in reversed(ranked):
-            if score < minimum or len(picked) == limit:
+            if score < floor or len(picked) == limit:
                 break
             if per_passage.get(marker, 0) >= 2 or any(_similar(text, t) for t, _ in picked):
                 continue

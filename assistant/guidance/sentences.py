@@ -11,7 +11,11 @@ _REFERENCE = re.compile(
     r"Med Educ|Acad Med|MedEdPORTAL|\bISBN\b",
     re.IGNORECASE,
 )
-_DANGLING_START = re.compile(r"^(?:this|it|these|they|such|that|those|also|and|but|or|so)\b", re.I)
+# Sentences that lean on the one before, or speak as "I" (checklist items, quoted voices).
+_DANGLING_START = re.compile(
+    r"^(?:this|it|these|they|such|that|those|also|and|but|or|so|i|i'm|i've|i'll|my)\b",
+    re.IGNORECASE,
+)
 _POINTS_ELSEWHERE = re.compile(
     r"\b(?:below|above|this section|this document|the following)\b", re.IGNORECASE
 )
