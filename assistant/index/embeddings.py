@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -31,6 +32,9 @@ def bundled_model_path() -> Path:
     return Path(get_model_path())
 
 
+_QUERY_CACHE = 256
+
+
 class SentenceTransformerEmbedder(Embeddings):
     """Normalised sentence-transformers vectors, computed in batches.
 
@@ -42,6 +46,8 @@ class SentenceTransformerEmbedder(Embeddings):
     def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 32) -> None:
         self.model_id = model
         self.batch_size = batch_size
+        # A turn embeds its message for retrieval and again for choosing sentences.
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     @cached_property
     def _model(self) -> SentenceTransformer:
@@ -84,8 +90,15 @@ class SentenceTransformerEmbedder(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed one query."""
-        return self.embed_documents([text])[0]
+        """Embed one query (the most recent ones are remembered)."""
+        if text in self._queries:
+            self._queries.move_to_end(text)
+            return self._queries[text]
+        vector = self.embed_documents([text])[0]
+        self._queries[text] = vector
+        if len(self._queries) > _QUERY_CACHE:
+            self._queries.popitem(last=False)
+        return vector
 
 
 @lru_cache(maxsize=4)
