@@ -18,7 +18,7 @@ from assistant.engines import EngineError
 from assistant.engines.prompting import PROMPT_VERSION
 from assistant.guidance.guide import Guide
 from assistant.index.embeddings import embedder_for
-from assistant.index.state import corpus_fingerprint, load_state, update_state
+from assistant.index.state import load_state, update_state
 from assistant.index.store import ModelMismatchError, StoreUnavailableError, open_store
 from assistant.settings import Settings
 from evals.baseline import (
@@ -31,7 +31,7 @@ from evals.baseline import (
 from evals.cases import Case, CaseError, bundled_cases_dir, load_cases
 from evals.metrics import MetricResult, evaluate
 from evals.report import RunInfo, build_report, write_reports
-from evals.runner import CachedEmbedder, run_suite, warm_up
+from evals.runner import run_suite, warm_up
 
 ENGINES: tuple[str, ...] = get_args(Settings.model_fields["llm"].annotation)
 #: Exit codes: everything met; a threshold or the baseline was missed; the run could not start.
@@ -80,7 +80,7 @@ def run_eval_command(
     documents = store.documents()
     if not documents:
         return _unusable(console, "The index is empty: run `mentorcoach ingest` first.")
-    fingerprint = corpus_fingerprint(documents)
+    fingerprint = store.fingerprint()
     if options.if_changed and load_state(settings.state_path).get(
         "last_eval_fingerprint"
     ) == fingerprint:
@@ -90,7 +90,7 @@ def run_eval_command(
     _warn_unknown_sources(console, cases, {d.source for d in documents})
     try:
         guide = Guide(settings, store=store,
-                      embedder=CachedEmbedder(embedder or embedder_for(settings)))
+                      embedder=embedder or embedder_for(settings))
     except EngineError as exc:
         return _unusable(console, escape(str(exc)))
 

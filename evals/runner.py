@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from time import perf_counter
 
-from langchain_core.embeddings import Embeddings
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -24,30 +22,6 @@ from assistant.smart import check_goal
 from evals.cases import Case
 from evals.evidence import retrieved_sources, stored_texts, support_scores
 from evals.results import CaseResult, TurnResult
-
-
-class CachedEmbedder(Embeddings):
-    """Remembers query vectors: the guide, the composer and the retrieval check embed the same
-    message, and a suite repeats openings."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self._queries: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def embed_query(self, text: str) -> list[float]:
-        """The vector of ``text``, computed once."""
-        with self._lock:
-            cached = self._queries.get(text)
-        if cached is None:
-            cached = self.inner.embed_query(text)
-            with self._lock:
-                self._queries[text] = cached
-        return cached
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Vectors of ``texts`` (not cached: passages are embedded by the caller's cache)."""
-        return self.inner.embed_documents(texts)
 
 
 def warm_up(guide: Guide) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.index.state import corpus_fingerprint, load_state
+from assistant.index.state import load_state
 from assistant.index.store import ChromaStore
 from assistant.settings import Settings
 
@@ -19,7 +19,7 @@ def index_status(settings: Settings, store: ChromaStore) -> dict[str, Any]:
         "embedding_model": store.model_id,
         "store": settings.store_location,
         "last_sync": state.get("last_sync"),
-        "fingerprint": corpus_fingerprint(records),
+        "fingerprint": store.fingerprint(),
         "failures": state.get("failures", []),
         "files": [
             {"source": r.source, "title": r.title, "chunks": r.chunks, "root": r.root,

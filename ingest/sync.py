@@ -11,7 +11,7 @@ from typing import Literal
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.state import corpus_fingerprint, load_state, update_state
+from assistant.index.state import load_state, update_state
 from assistant.index.store import DocumentRecord, Store
 from assistant.settings import Settings
 from ingest.chunking import Chunk, chunk_document
@@ -113,7 +113,7 @@ def _sync(
     paths: Sequence[Path], settings: Settings, store: Store, embedder: Embeddings,
     progress: Progress | None,
 ) -> SyncReport:
-    report = SyncReport(previous_fingerprint=corpus_fingerprint(store.documents()))
+    report = SyncReport(previous_fingerprint=store.fingerprint())
     report.garbage_removed = store.collect_garbage()
     live = {record.key: record for record in store.documents()}
     pending: list[_Pending] = []
@@ -163,7 +163,7 @@ def _sync(
         store.deactivate(record.key)
         report.outcomes.append(FileOutcome(record.source, record.root, "removed"))
 
-    report.fingerprint = corpus_fingerprint(store.documents())
+    report.fingerprint = store.fingerprint()
     update_state(
         settings.state_path,
         last_sync=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
@@ -48,6 +49,9 @@ class SentenceTransformerEmbedder(Embeddings):
         self.batch_size = batch_size
         # A turn embeds its message for retrieval and again for choosing sentences.
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._queries_lock = threading.Lock()
+        # The tokenizer must not be used by two threads at once (web sessions, eval workers).
+        self._encode_lock = threading.Lock()
 
     @cached_property
     def _model(self) -> SentenceTransformer:
@@ -80,24 +84,27 @@ class SentenceTransformerEmbedder(Embeddings):
         """Embed passages (normalised, batched)."""
         if not texts:
             return []
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-        )
+        with self._encode_lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one query (the most recent ones are remembered)."""
-        if text in self._queries:
-            self._queries.move_to_end(text)
-            return self._queries[text]
+        with self._queries_lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
         vector = self.embed_documents([text])[0]
-        self._queries[text] = vector
-        if len(self._queries) > _QUERY_CACHE:
-            self._queries.popitem(last=False)
+        with self._queries_lock:
+            self._queries[text] = vector
+            if len(self._queries) > _QUERY_CACHE:
+                self._queries.popitem(last=False)
         return vector
 
 

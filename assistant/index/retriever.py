@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.state import corpus_fingerprint
 from assistant.index.store import Store, StoredChunk
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -74,7 +73,7 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Rebuild the lexical index if the store changed since it was built."""
-        fingerprint = corpus_fingerprint(self.store.documents())
+        fingerprint = self.store.fingerprint()
         if self._lexical is None or fingerprint != self._fingerprint:
             self._lexical = _Lexical(self.store.live_chunks())
             self._fingerprint = fingerprint

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-from assistant.index.store import DocumentRecord
-
-
-def corpus_fingerprint(records: Iterable[DocumentRecord]) -> str:
-    """Hash over the manifest: changes whenever any live document or its version changes."""
-    digest = hashlib.sha256()
-    for record in sorted(records, key=lambda r: r.key):
-        digest.update(f"{record.key}\x1f{record.version}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 def load_state(path: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ invisible garbage that the next sync removes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -86,6 +87,7 @@ class Store(Protocol):
     def deactivate(self, key: str) -> None: ...
     def collect_garbage(self) -> int: ...
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]: ...
+    def fingerprint(self) -> str: ...
     def live_chunks(self) -> list[StoredChunk]: ...
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]: ...
 
@@ -200,25 +202,22 @@ class ChromaStore:
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
         """The ``k`` live chunks nearest to ``vector``, with cosine similarity."""
-        live = sorted(self._live_versions())
+        live = set(self._versions().values())
         if not live:
             return []
-        result = self._chunks.query(
-            query_embeddings=[list(vector)],
-            n_results=k,
-            where={"doc_version": {"$in": live}},
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            (StoredChunk.from_record(i, d, m), 1.0 - dist)
-            for i, d, m, dist in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
-        ]
+        # Unfiltered search is fast; chunks of versions that are not live (a sync under way, an
+        # interrupted one) are dropped here, and only if too few remain is the filter used.
+        hits = [h for h in self._query(vector, 2 * k, None) if h[2] in live][:k]
+        if len(hits) < k and self._chunks.count() > len(hits):
+            hits = self._query(vector, k, {"doc_version": {"$in": sorted(live)}})
+        return [(chunk, similarity) for chunk, similarity, _ in hits]
+
+    def fingerprint(self) -> str:
+        """Hash over the manifest: changes whenever a live document or its version changes."""
+        digest = hashlib.sha256()
+        for key, version in sorted(self._versions().items()):
+            digest.update(f"{key}\x1f{version}\n".encode())
+        return digest.hexdigest()[:16]
 
     def live_chunks(self) -> list[StoredChunk]:
         """All chunks of live versions, in document order."""
@@ -253,9 +252,28 @@ class ChromaStore:
             if name in existing:
                 self._client.delete_collection(name)
 
-    def _live_versions(self) -> set[str]:
+    def _versions(self) -> dict[str, str]:
+        """Live version of each document, by manifest key."""
         got = self._manifest.get(include=["metadatas"])
-        return {m["version"] for m in got["metadatas"] or []}
+        return {key: m["version"] for key, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def _live_versions(self) -> set[str]:
+        return set(self._versions().values())
+
+    def _query(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None
+    ) -> list[tuple[StoredChunk, float, str]]:
+        result = self._chunks.query(
+            query_embeddings=[list(vector)], n_results=n, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (StoredChunk.from_record(i, d, m), 1.0 - dist, m["doc_version"])
+            for i, d, m, dist in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0],
+                result["distances"][0], strict=True,
+            )
+        ]
 
     def _iter_chunk_meta(self) -> Iterable[tuple[str, dict[str, Any]]]:
         got = self._chunks.get(include=["metadatas"])

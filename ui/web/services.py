@@ -21,24 +21,6 @@ from ingest.sync import Progress, SyncReport, sync_paths
 from ui.web.feedback import FeedbackStore, feedback_path
 
 
-class SerialEmbeddings(Embeddings):
-    """Lets one thread embed at a time: the tokenizer must not be shared between threads."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self._lock = threading.Lock()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed passages."""
-        with self._lock:
-            return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed one query."""
-        with self._lock:
-            return self.inner.embed_query(text)
-
-
 @dataclass
 class Services:
     """Shared, thread-safe services; per-browser state lives in the handlers' ``ChatState``."""
@@ -63,7 +45,7 @@ class Services:
     ) -> Services:
         """Open the store and build the guide; raises the store's and engine's errors."""
         store = store or open_store(settings)
-        shared = SerialEmbeddings(embedder or embedder_for(settings))
+        shared = embedder or embedder_for(settings)
         guide = Guide(settings, store=store, embedder=shared, engine=engine)
         transcripts = Path(tempfile.mkdtemp(prefix="mentorcoach-transcripts-"))
         atexit.register(shutil.rmtree, transcripts, ignore_errors=True)
