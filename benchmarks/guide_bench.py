@@ -54,16 +54,16 @@ def latency(settings, embedder) -> tuple[float, float, int]:
 def retrieval_quality(settings, embedder, hybrid: bool) -> tuple[float, float]:
     from assistant.index.retriever import HybridRetriever
     from assistant.index.store import open_store
+    from evals.metrics.retrieval import recall, reciprocal_rank
 
     retriever = HybridRetriever(open_store(settings), embedder, top_k=5, floor=-1.0,
                                 hybrid=hybrid)
-    hits, reciprocal = 0, 0.0
+    recalls, reciprocals = [], []
     for item in QUESTIONS:
         sources = [h.chunk.source for h in retriever.search(item["question"], 5)]
-        ranks = [i for i, s in enumerate(sources, 1) if s in item["expected"]]
-        hits += bool(ranks)
-        reciprocal += 1 / ranks[0] if ranks else 0.0
-    return hits / len(QUESTIONS), reciprocal / len(QUESTIONS)
+        recalls.append(recall(set(item["expected"]), sources))
+        reciprocals.append(reciprocal_rank(set(item["expected"]), sources))
+    return statistics.mean(recalls), statistics.mean(reciprocals)
 
 
 def main() -> None:

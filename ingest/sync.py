@@ -11,7 +11,7 @@ from typing import Literal
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.state import load_state, update_state
+from assistant.index.state import update_state
 from assistant.index.store import DocumentRecord, Store
 from assistant.settings import Settings
 from ingest.chunking import Chunk, chunk_document
@@ -257,7 +257,3 @@ def _chunk_metadata(record: DocumentRecord, chunk: Chunk) -> dict:
         "ordinal": chunk.ordinal,
     }
 
-
-def last_sync(settings: Settings) -> dict:
-    """The saved state of the last sync (time, fingerprint, failures)."""
-    return load_state(settings.state_path)

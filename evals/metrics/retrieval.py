@@ -6,6 +6,17 @@ from evals.metrics.base import Failure, MetricResult, meets
 from evals.results import CaseResult, each_turn
 
 
+def recall(expected: set[str], retrieved: list[str]) -> float:
+    """Share of the expected documents among the retrieved ones."""
+    return len(expected & set(retrieved)) / len(expected)
+
+
+def reciprocal_rank(expected: set[str], retrieved: list[str]) -> float:
+    """1/rank of the first retrieved document that is expected; 0 when there is none."""
+    rank = next((r for r, source in enumerate(retrieved, 1) if source in expected), None)
+    return 1 / rank if rank else 0.0
+
+
 def recall_at_5(results: list[CaseResult]) -> MetricResult:
     """Mean share of the expected documents found among the top 5 retrieved chunks."""
     scores, failures = [], []
@@ -13,10 +24,9 @@ def recall_at_5(results: list[CaseResult]) -> MetricResult:
         expected = set(turn.expect.sources)
         if not expected:
             continue
-        found = expected & set(turn.retrieved)
-        scores.append(len(found) / len(expected))
-        if found != expected:
-            missed = ", ".join(sorted(expected - found))
+        scores.append(recall(expected, turn.retrieved))
+        if scores[-1] < 1:
+            missed = ", ".join(sorted(expected - set(turn.retrieved)))
             failures.append(Failure(case.id, index, "retrieval_recall_at_5",
                                     f"{missed} not in the top 5"))
     return _mean("retrieval_recall_at_5", 0.85,
@@ -31,9 +41,8 @@ def mrr(results: list[CaseResult]) -> MetricResult:
         expected = set(turn.expect.sources)
         if not expected:
             continue
-        rank = next((r for r, source in enumerate(turn.retrieved, 1) if source in expected), None)
-        scores.append(1 / rank if rank else 0.0)
-        if rank is None:
+        scores.append(reciprocal_rank(expected, turn.retrieved))
+        if not scores[-1]:
             failures.append(Failure(case.id, index, "retrieval_mrr",
                                     "no expected document in the top 5"))
     return _mean("retrieval_mrr", 0.75,
