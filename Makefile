@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # torch is pinned here, before the package: an unpinned torch pulls a multi-GB CUDA build.
 TORCH := torch==2.13.0
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
@@ -29,9 +30,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# Tests also need the dev tools and the local LLM server (llama-cpp-python compiles: ~4 min).
+# Tests also need the dev tools and the local LLM server. llama-cpp-python compiles (~4-10 min)
+# for any x86-64 CPU: a native build enables kernels (AMX) that crash on some CPUs. No wheel
+# cache, so a natively built wheel left by an earlier install is never reused.
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev,server]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir -e '.[dev,server]'
 	touch $@
 
 lint: $(VENV)/.installed-test
