@@ -1,4 +1,8 @@
-"""The vocabulary of a turn: modes, the plan the policy makes, and the reply users get."""
+"""The vocabulary of a turn: modes, the plan the policy makes, and the reply users get.
+
+The policy (``assistant.guidance``) writes a :class:`Plan`; the engines (``assistant.engines``)
+read only this module, never the policy; the turn chain (``assistant.chain``) sits above both.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,13 @@ MODES: tuple[Mode, ...] = ("advising", "coaching", "mentoring")
 GrowStage = Literal["goal", "reality", "options", "will"]
 GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
 TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered"]
+
+#: What a reply says when the corpus does not answer: the policy's plan or the composer's fallback.
+NOT_COVERED = (
+    "I looked through the program's documents and they don't cover this, so I won't guess or "
+    "cite anything. Your program coordinator or a mentor may know; or tell me more about the "
+    "mentoring situation behind the question."
+)
 
 
 def label_for(mode: Mode) -> str:
@@ -52,6 +63,9 @@ class Plan:
     passages: list[Passage] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)
     closing: str | None = None
+    #: The lines of a turn that is not answered from the corpus (an opening, a decline, a
+    #: closing), written by the policy; engines say them as they are.
+    script: list[str] = field(default_factory=list)
     #: Coaching lines decided by a flow (goal drafting) in place of the GROW question.
     flow_lines: list[str] = field(default_factory=list)
     #: Session extras to keep once the reply is final.

@@ -35,7 +35,7 @@ def build_index(home: Path, corpora: list[Path], embedder):
 
 
 def latency(settings, embedder) -> tuple[float, float, int]:
-    from assistant.guidance.guide import Guide
+    from assistant.chain.guide import Guide
     from assistant.guidance.session import Session
 
     guide = Guide(settings, embedder=embedder)

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.guidance.types import Mode
+from assistant.plan import Mode
 from assistant.smart import Criterion, Status
 
 User = Literal["mentee", "mentor", "staff"]

@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assistant.chain.guide import Guide
 from assistant.engines import EngineError
 from assistant.engines.prompting import PROMPT_VERSION
-from assistant.guidance.guide import Guide
 from assistant.index.embeddings import embedder_for
 from assistant.index.state import load_state, update_state
 from assistant.index.store import ModelMismatchError, StoreUnavailableError, open_store

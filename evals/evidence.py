@@ -5,8 +5,8 @@ Its support score is the larger of
 
 * the cosine similarity between the embeddings of the claim and of the citation's quote (the
   index's own embedding model), which credits faithful paraphrase, and
-* the share of the claim's content words (stopwords dropped, plurals and -ed/-ing folded) that
-  occur in the cited chunk, which credits close wording that embeddings under-rate.
+* the share of the claim's content words (stop words dropped, words stemmed) that occur in the
+  cited chunk, which credits close wording that embeddings under-rate.
 
 A citation whose score is below the support floor is pinned to a passage that does not say
 what the sentence says. The score cannot tell a subtle misstatement from a faithful one.
@@ -20,30 +20,16 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.retriever import HybridRetriever, tokenize
+from assistant.index.retriever import HybridRetriever
 from assistant.index.store import Store
+from assistant.text import content_words, overlap, sentences
 from evals.results import TurnResult
 
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
-_SUFFIXES = ("ings", "ing", "ed", "es", "s")
 
 #: Retrieval is judged on this many chunks.
 RETRIEVAL_DEPTH = 5
-
-
-def stem(token: str) -> str:
-    """A light stem: ``meetings`` and ``meeting`` become ``meet``; ``missed`` becomes ``miss``."""
-    for suffix in _SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3 and not token.endswith("ss"):
-            return token[: -len(suffix)]
-    return token
-
-
-def content_words(text: str) -> set[str]:
-    """Stemmed content words of ``text``."""
-    return {stem(t) for t in tokenize(text)}
 
 
 def claim_for(text: str, marker: int) -> str:
@@ -53,18 +39,15 @@ def claim_for(text: str, marker: int) -> str:
         at = line.find(tag)
         if at < 0:
             continue
-        before = _MARKER.sub("", line[:at]).rstrip()
         # A marker after the full stop belongs to the sentence that just ended.
-        ends = [m.end() for m in _SENTENCE_END.finditer(before[:-1] + " ")]
-        start = max((e for e in ends if e < len(before)), default=0)
-        return _BULLET.sub("", before[start:]).strip()
+        found = sentences(_BULLET.sub("", _MARKER.sub("", line[:at])))
+        return found[-1].text if found else ""
     return ""
 
 
 def lexical_support(claim: str, passage: str) -> float:
     """Share of the claim's content words found in ``passage`` (0 for an empty claim)."""
-    words = content_words(claim)
-    return len(words & content_words(passage)) / len(words) if words else 0.0
+    return overlap(content_words(claim), passage)
 
 
 def support_scores(embedder: Embeddings, turn: TurnResult) -> dict[int, float]:

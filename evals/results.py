@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.guidance.types import Mode
+from assistant.plan import Mode
 from evals.cases import Case, Expect
 
 _LABEL = re.compile(r"\A\[(?:Advising|Coaching|Mentoring)\]\n?")

@@ -16,7 +16,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assistant.guidance.guide import Guide
+from assistant.chain.guide import Guide
 from assistant.guidance.session import Session
 from assistant.smart import check_goal
 from evals.cases import Case

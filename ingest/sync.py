@@ -76,7 +76,7 @@ def document_key(root: Path, source: str) -> str:
 
 
 #: Bump when loaders or chunking change what a file yields, so the next sync re-reads it.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def document_version(key: str, file_hash: str, settings: Settings) -> str:

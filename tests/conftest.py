@@ -64,6 +64,6 @@ def starter_settings(starter_home: Path, monkeypatch: pytest.MonkeyPatch) -> Set
 @pytest.fixture(scope="session")
 def guide(starter_home: Path, embedder):
     """The offline guide on the starter index, shared by the tests that only read it."""
-    from assistant.guidance.guide import Guide
+    from assistant.chain.guide import Guide
 
     return Guide(Settings(home=starter_home), embedder=embedder)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.engines.scripted import ScriptedEngine
-from assistant.guidance.enforce import best_quote, enforce, resolve_citations
-from assistant.guidance.guide import Guide
+from assistant.chain.enforce import best_quote, enforce, resolve_citations
+from assistant.chain.guide import Guide
 from assistant.guidance.session import Session
-from assistant.guidance.types import Passage, Plan
 from assistant.index.store import StoredChunk
+from assistant.plan import Passage, Plan
+from tests.support.scripted import ScriptedEngine
 
 CHUNKS = [
     StoredChunk("a", "Mentors meet monthly. The agreement sets goals.", "h.md", "Handbook",

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from assistant.guidance.types import Citation, Reply
+from assistant.plan import Citation, Reply
 from evals.cases import Case, Expect, Turn
 from evals.evidence import claim_for, lexical_support, support_scores
 from evals.metrics import METRICS, MetricResult, evaluate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.chain.guide import Guide
 from assistant.guidance.goals import GOAL_STATUS, current_goal
-from assistant.guidance.guide import Guide
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.session import Session
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from assistant.guidance.enforce import coaching_violation, has_directive
-from assistant.guidance.guide import Guide
+from assistant.chain.guide import Guide
 from assistant.guidance.session import Session
-from assistant.guidance.types import Reply
+from assistant.plan import Reply
+from assistant.stance import coaching_violation, has_directive
 
 MESSAGES = [
     ("My mentee keeps missing our meetings. What should I do?", "advising"),

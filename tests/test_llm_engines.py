@@ -21,11 +21,11 @@ from assistant.engines.prompting import (
     build_messages,
     load_prompt,
 )
-from assistant.engines.scripted import ScriptedEngine, ScriptExhaustedError
-from assistant.guidance.types import Passage, Plan, Turn
 from assistant.index.store import StoredChunk
+from assistant.plan import Passage, Plan, Turn
 from assistant.settings import Settings
 from tests.support.llm_server import run_llm_server, served_model_id, smollm2_gguf_path
+from tests.support.scripted import ScriptedEngine, ScriptExhaustedError
 
 #: Small enough to keep each real-model reply to a few seconds on two CPU cores.
 SLOW_MAX_TOKENS = 24

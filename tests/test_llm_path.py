@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.guidance.enforce import DIRECTIVE, has_open_question
-from assistant.guidance.guide import Guide
+from assistant.chain.guide import Guide
 from assistant.guidance.session import Session
-from assistant.guidance.types import Reply
+from assistant.plan import Reply
 from assistant.settings import Settings
+from assistant.stance import DIRECTIVE, has_open_question
 from tests.support.llm_server import run_llm_server, served_model_id, smollm2_gguf_path
 
 pytest.importorskip("llama_cpp", reason="the llama.cpp server comes with `make test`")

@@ -8,9 +8,9 @@ from assistant.guidance import grow, reflect, scope
 from assistant.guidance.cues import read_mode
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.session import Session
-from assistant.guidance.types import Mode, Plan
 from assistant.index.retriever import Hit
 from assistant.index.store import StoredChunk
+from assistant.plan import Mode, Plan
 
 HIT = Hit(StoredChunk("c1", "Mentors meet monthly.", "h.md", "Handbook", "Cadence", "d1"), 1.0, 0.8)
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from icalendar import Calendar
 
+from assistant.chain.guide import Guide
 from assistant.guidance.goals import GOAL, GOAL_STATUS, current_goal
-from assistant.guidance.guide import Guide
 from assistant.smart import GoalDraft, to_markdown
 from tests.support.web import SMART_GOALS_MD, offline_services
 from ui.web import goal_panel, handlers

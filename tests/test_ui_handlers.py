@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assistant.engines import EngineError
-from assistant.engines.scripted import ScriptedEngine
-from assistant.guidance.types import Citation, Reply
+from assistant.plan import Citation, Reply
 from assistant.settings import Settings
 from tests.support.documents import make_pdf
+from tests.support.scripted import ScriptedEngine
 from ui.web import handlers
 from ui.web.feedback import FeedbackStore
 from ui.web.handlers import ChatState

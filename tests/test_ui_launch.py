@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.engines.scripted import ScriptedEngine
 from assistant.settings import Settings, get_settings
+from tests.support.scripted import ScriptedEngine
 from ui.web.launch import (
     LaunchError,
     check_bind,

@@ -26,10 +26,10 @@ from assistant.guidance import scope
 from assistant.settings import Settings, SettingsError, get_settings, override_home
 
 if TYPE_CHECKING:
-    from assistant.guidance.guide import Guide
+    from assistant.chain.guide import Guide
     from assistant.guidance.session import Session
-    from assistant.guidance.types import Mode, Reply
     from assistant.index.store import ChromaStore
+    from assistant.plan import Mode, Reply
     from ingest.sync import SyncReport
 
 app = typer.Typer(
@@ -221,8 +221,8 @@ class ModeChoice(StrEnum):
 
 def build_guide(config: Settings) -> Guide:
     """The guide on the configured store and engine, or a clear exit."""
+    from assistant.chain.guide import Guide
     from assistant.engines import EngineError
-    from assistant.guidance.guide import Guide
 
     store = open_index(config)
     if not store.documents():
@@ -236,7 +236,7 @@ def build_guide(config: Settings) -> Guide:
 def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None) -> Reply:
     """Show the reply as it streams, then the enforced text with its sources."""
     from assistant.engines import EngineError
-    from assistant.guidance.types import Reply
+    from assistant.plan import Reply
 
     reply = None
     shown = ""

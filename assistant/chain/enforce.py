@@ -5,44 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.guidance.sentences import split_sentences
-from assistant.guidance.types import MODES, Citation, Passage, Plan, Reply
-from assistant.index.retriever import tokenize
+from assistant.plan import MODES, Citation, Passage, Plan, Reply
+from assistant.stance import coaching_violation
+from assistant.text import content_words, sentences
 
-DIRECTIVE = re.compile(
-    r"\b(?:you (?:should|must|need to|have to|ought to|had better)|you'd better|"
-    r"i (?:would )?(?:recommend|suggest|advise)|my (?:advice|recommendation)|make sure (?:you|to)|"
-    r"(?:don't|do not) forget to)\b",
-    re.IGNORECASE,
-)
-_OPEN_QUESTION = re.compile(
-    r"\b(?:what|how|which|when|where|who|why)\b[^?]*\?", re.IGNORECASE
-)
 _LABEL_LINE = re.compile(
     r"^\s*(?:\*\*)?\[(?:" + "|".join(MODES) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
 )
 _MARKER = re.compile(r"[ \t]*\[(\d{1,3})\]")
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references)(?:\*\*)?:.*\Z",
                             re.IGNORECASE | re.DOTALL)
-
-
-def has_directive(text: str) -> bool:
-    """Directive phrasing that a coaching turn must not use ("you should", "I recommend")."""
-    return bool(DIRECTIVE.search(text))
-
-
-def has_open_question(text: str) -> bool:
-    """At least one open (what/how/...) question."""
-    return bool(_OPEN_QUESTION.search(text))
-
-
-def coaching_violation(body: str) -> str | None:
-    """Why a coaching reply breaks the stance, or None when it keeps it."""
-    if has_directive(body):
-        return "directive language"
-    if not has_open_question(body):
-        return "no open question"
-    return None
 
 
 def strip_labels(text: str) -> str:
@@ -88,12 +60,11 @@ def _claim_for(body: str, marker: int) -> str:
 
 def best_quote(passage: str, claim: str) -> str:
     """The sentence of ``passage`` that best supports ``claim``: an exact substring of it."""
-    claim_words = set(tokenize(claim))
-    sentences = split_sentences(passage)
-    if not sentences:
+    claim_words = content_words(claim)
+    found = sentences(passage)
+    if not found:
         return passage.strip()
-    best = max(sentences, key=lambda s: len(claim_words & set(tokenize(s.text))))
-    return best.text
+    return max(found, key=lambda s: len(claim_words & content_words(s.text))).text
 
 
 def sources_block(citations: list[Citation]) -> str:

@@ -8,16 +8,16 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
+from assistant.chain.enforce import enforce
 from assistant.engines import ChatEngine, engine_for
 from assistant.engines.offline import OfflineComposer
 from assistant.guidance.cues import explicit_cue
-from assistant.guidance.enforce import enforce
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.session import Session
-from assistant.guidance.types import Mode, Plan, Reply
 from assistant.index.embeddings import embedder_for
 from assistant.index.retriever import HybridRetriever
 from assistant.index.store import Store, open_store
+from assistant.plan import Mode, Plan, Reply
 from assistant.settings import Settings
 
 #: Steers mentoring retrieval towards documented experience rather than how-to advice.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from assistant.guidance.types import Plan
+from assistant.plan import Plan
 
 
 class ChatEngine(Protocol):

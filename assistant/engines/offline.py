@@ -8,12 +8,9 @@ from collections.abc import Iterator
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.guidance import scope
-from assistant.guidance.enforce import has_directive
-from assistant.guidance.policy import OPENING
-from assistant.guidance.sentences import clean_bullet, quotable, split_sentences
-from assistant.guidance.types import Mode, Passage, Plan
-from assistant.index.retriever import tokenize
+from assistant.plan import NOT_COVERED, Mode, Passage, Plan
+from assistant.stance import has_directive
+from assistant.text import content_words, overlap, sentences
 
 _ACTION = re.compile(
     r"\b(?:ask|agree|re-agree|schedule|book|set|send|write|name|review|prepare|offer|try|use|"
@@ -26,21 +23,15 @@ _EXPERIENCE = re.compile(
     re.IGNORECASE,
 )
 _STYLE_BONUS = {"advising": (_ACTION, 0.05), "mentoring": (_EXPERIENCE, 0.06)}
-#: Words every mentoring sentence shares: they say nothing about the question's topic.
-_GENERIC = frozenset(
-    "mentor mentors mentee mentees mentoring program programs coach coaching guidance "
-    "experience others people work".split()
+#: Stems every mentoring sentence shares: they say nothing about the question's topic.
+_GENERIC = content_words(
+    "mentor mentee mentoring program coach coaching guidance experience others people work"
 )
 #: Weight of the share of the question's topic words that a sentence contains.
 _TOPIC_WEIGHT = 0.3
-#: A sentence scoring this far below the best one is padding, not an answer.
-_MARGIN = 0.2
+#: Past the first two points, a sentence scoring this far below the best one is padding.
+_MARGIN = 0.25
 
-NOT_COVERED = (
-    "I looked through the program's documents and they don't cover this, so I won't guess or "
-    "cite anything. Your program coordinator or a mentor may know; or tell me more about the "
-    "mentoring situation behind the question."
-)
 OFFER_COACHING = (
     'If you would rather think it through yourself, say "coach me" and I will switch to coaching.'
 )
@@ -48,10 +39,20 @@ HUMAN_MENTORS = (
     "I can only relay experience that is written down, not my own. For lived experience, talk "
     "with a mentor in your program; your program coordinator can help you find one."
 )
-FEEDBACK_QUESTION = (
-    "How did this conversation go for you: was the mix of advice, coaching and mentoring what "
-    "you needed, and what would make the next one more useful?"
+_REFERENCE = re.compile(
+    r"\bdoi\b|https?://|www\.|\bet al\b|\b(?:19|20)\d\d;|\bvol\.|\bpp\.|J Grad Med Educ|"
+    r"Med Educ|Acad Med|MedEdPORTAL|\bISBN\b",
+    re.IGNORECASE,
 )
+# Sentences that lean on the one before, or speak as "I" (checklist items, quoted voices).
+_DANGLING_START = re.compile(
+    r"^(?:this|it|these|they|such|that|those|also|and|but|or|so|i|i'm|i've|i'll|my)\b",
+    re.IGNORECASE,
+)
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:below|above|this section|this document|the following)\b", re.IGNORECASE
+)
+_BULLET = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
 
 
 class OfflineComposer:
@@ -70,14 +71,8 @@ class OfflineComposer:
     def compose(self, plan: Plan) -> str:
         """The whole reply for ``plan``."""
         lines = [plan.label, *plan.notices]
-        if plan.kind == "opening":
-            lines.append(OPENING)
-        elif plan.kind == "out_of_scope":
-            lines.append(scope.DECLINE)
-        elif plan.kind == "closing":
-            lines += [f"Before we stop, here is what we covered. {plan.closing}", FEEDBACK_QUESTION]
-        elif plan.kind == "not_covered":
-            lines.append(NOT_COVERED)
+        if plan.kind != "answer":
+            lines += plan.script
         elif plan.mode == "coaching":
             lines += self.coaching_lines(plan)
         else:
@@ -113,9 +108,9 @@ class OfflineComposer:
         for passage in plan.passages:
             if passage.chunk.locator.endswith("References"):
                 continue
-            for sentence in split_sentences(passage.chunk.text):
-                text = clean_bullet(sentence.text)
-                if not quotable(text) or text.endswith("?"):
+            for sentence in sentences(passage.chunk.text):
+                text = _BULLET.sub("", sentence.text)
+                if not _quotable(text) or text.endswith("?"):
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
@@ -125,12 +120,11 @@ class OfflineComposer:
         query = np.asarray(self.embedder.embed_query(plan.message))
         scores = self._vectors_for([t for t, _ in candidates]) @ query
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
-        topic = set(tokenize(plan.message)) - _GENERIC
+        topic = content_words(plan.message) - _GENERIC
 
         def score_of(text: str, similarity: float) -> float:
             style = bonus if pattern is not None and pattern.search(text) else 0.0
-            shared = len(topic & set(tokenize(text))) / len(topic) if topic else 0.0
-            return similarity + style + _TOPIC_WEIGHT * shared
+            return similarity + style + _TOPIC_WEIGHT * overlap(topic, text)
 
         ranked = sorted(
             (score_of(text, float(score)), order, text, passage.marker)
@@ -138,9 +132,9 @@ class OfflineComposer:
         )
         picked: list[tuple[str, int]] = []
         per_passage: dict[int, int] = {}
-        floor = max(minimum, ranked[-1][0] - _MARGIN)
+        padding = ranked[-1][0] - _MARGIN
         for score, _, text, marker in reversed(ranked):
-            if score < floor or len(picked) == limit:
+            if score < minimum or len(picked) == limit or (score < padding and len(picked) >= 2):
                 break
             if per_passage.get(marker, 0) >= 2 or any(_similar(text, t) for t, _ in picked):
                 continue
@@ -156,7 +150,16 @@ class OfflineComposer:
         return np.stack([self._vectors[t] for t in texts])
 
 
+def _quotable(text: str) -> bool:
+    """A complete, self-contained prose sentence: no fragment, heading or reference entry."""
+    if not 40 <= len(text) <= 320 or not text[0].isupper() or text[-1] not in ".!?":
+        return False
+    if _REFERENCE.search(text) or _DANGLING_START.match(text) or _POINTS_ELSEWHERE.search(text):
+        return False
+    return len(text.split()) >= 7 and text.count('"') % 2 == 0
+
+
 def _similar(a: str, b: str) -> bool:
     """Near-duplicate sentences (the same advice twice, from overlapping chunks)."""
-    words_a, words_b = set(a.lower().split()), set(b.lower().split())
+    words_a, words_b = content_words(a), content_words(b)
     return len(words_a & words_b) / max(1, len(words_a | words_b)) > 0.6

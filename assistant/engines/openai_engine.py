@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from assistant.engines.base import EngineError
 from assistant.engines.prompting import build_messages
-from assistant.guidance.types import Plan
+from assistant.plan import Plan
 from assistant.settings import Settings
 
 #: Room for a reply of about 150 words plus label and citations.

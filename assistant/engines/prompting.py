@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.guidance.types import GrowStage, Passage, Plan
+from assistant.plan import GrowStage, Passage, Plan
 
 #: Turns of history sent with each request; older turns cost context without steering the reply.
 HISTORY_TURNS = 6

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guidance.types import Mode
+from assistant.plan import Mode
 
 
 def _phrases(*patterns: str) -> re.Pattern[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.guidance.types import GROW_STAGES, GrowStage
+from assistant.plan import GROW_STAGES, GrowStage
 
 # A learner may enter at any stage; these cues say which, on the first coaching turn.
 _ENTRY_CUES: list[tuple[GrowStage, re.Pattern[str]]] = [

@@ -13,14 +13,18 @@ from datetime import date
 from assistant.guidance import goals, grow, reflect, scope
 from assistant.guidance.cues import read_mode
 from assistant.guidance.session import Session
-from assistant.guidance.types import Mode, Passage, Plan
 from assistant.index.retriever import Hit
+from assistant.plan import NOT_COVERED, Mode, Passage, Plan
 
 OPENING = (
     "Welcome. Before we start, what kind of guidance would help most today: quick advice "
     "(a direct answer), coaching (I ask questions and you find your own way), or mentoring "
     "(what mentors and mentees in our program literature report)? And what would you like to "
     "have by the end of this conversation?"
+)
+FEEDBACK_QUESTION = (
+    "How did this conversation go for you: was the mix of advice, coaching and mentoring what "
+    "you needed, and what would make the next one more useful?"
 )
 
 _WHAT_EACH_MODE_DOES = {
@@ -76,11 +80,15 @@ def classify(plan: Plan, turn: TurnInput) -> None:
     """Opening, closing and clinical (out-of-scope) turns are not answered from the corpus."""
     if not turn.message.strip():
         plan.kind = "opening"
+        plan.script = [OPENING]
     elif scope.is_clinical(turn.message):
         plan.kind = "out_of_scope"
+        plan.script = [scope.DECLINE]
     elif scope.is_closing(turn.message) and turn.session.history:
         plan.kind = "closing"
         plan.closing = summarise(turn.session)
+        plan.script = [f"Before we stop, here is what we covered. {plan.closing}",
+                       FEEDBACK_QUESTION]
 
 
 def draft_goal(plan: Plan, turn: TurnInput) -> None:
@@ -111,6 +119,7 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
     plan.passages = [Passage(i, hit.chunk, hit.score) for i, hit in enumerate(turn.hits, 1)]
     if not plan.passages and plan.mode != "coaching":
         plan.kind = "not_covered"
+        plan.script = [NOT_COVERED]
 
 
 STEPS: list[Step] = [classify, draft_goal, choose_mode, coach, attach_passages]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.guidance.sentences import split_sentences
+from assistant.text import sentences
 
 _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
@@ -59,8 +59,8 @@ def _first_sentence(message: str) -> str:
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
-    sentences = split_sentences(text)
-    return sentences[0].text if sentences else ""
+    found = sentences(text)
+    return found[0].text if found else ""
 
 
 def reflect(message: str, max_words: int = 28) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.guidance.types import GROW_STAGES, MODES, GrowStage, Mode, Turn
+from assistant.plan import GROW_STAGES, MODES, GrowStage, Mode, Turn
 
 FORMAT = "mentorcoach-session"
 VERSION = 1

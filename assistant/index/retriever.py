@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.index.store import Store, StoredChunk
+from assistant.text import tokens
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    "a an and are as at be but by can do does for from how i if in is it me my of on or "
-    "our should so that the their them they this to was we what when where which who why "
-    "will with you your".split()
-)
 RRF_K = 60
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens without stopwords, for BM25 and overlap scores."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -40,15 +29,15 @@ class _Lexical:
 
         self.chunks = chunks
         self._index = bm25s.BM25()
-        corpus = [tokenize(c.text) or ["empty"] for c in chunks]
+        corpus = [tokens(c.text) or ["empty"] for c in chunks]
         self._index.index(corpus, show_progress=False)
 
     def search(self, query: str, k: int) -> list[StoredChunk]:
-        tokens = tokenize(query)
-        if not tokens or not self.chunks:
+        terms = tokens(query)
+        if not terms or not self.chunks:
             return []
         k = min(k, len(self.chunks))
-        results, scores = self._index.retrieve([tokens], k=k, show_progress=False)
+        results, scores = self._index.retrieve([terms], k=k, show_progress=False)
         return [self.chunks[i] for i, s in zip(results[0], scores[0], strict=True) if s > 0]
 
 

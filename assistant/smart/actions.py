@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, cast
 
+from assistant.text import content_words
+
 from . import questions
 from .clauses import clause_end, trim
 from .lexicon import (
@@ -19,7 +21,6 @@ from .lexicon import (
     STATE_VERBS,
     WEAK_VERBS,
     alternation,
-    wordlist,
 )
 from .report import CriterionResult
 
@@ -71,12 +72,10 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:it|them|this|these|those|the (?:results?|findings|data|outcomes?))\b", FLAGS
 )
 _STATE = re.compile(alternation(STATE_VERBS), FLAGS)
-_EMPTY_OBJECT = {"more", "better", "less", "harder", "well", "again", "things", "stuff"}
-_STOPWORDS = set(
-    wordlist(
-        "the and for with my our at in on to every each all per a an this that their of from will i"
-    )
-)
+#: Objects that say nothing about what is done ("do better", "work harder on things").
+_EMPTY_OBJECT = content_words("more better less harder well again things stuff")
+#: Quantifiers the shared stop-word list keeps, and that name no object either.
+_QUANTIFIERS = content_words("every per")
 _WEAK_WITH_DELIVERABLE = re.compile(
     rf"\s+(?:a|an|the|my|our|one)\s+(?:[\w'&-]+\s+){{0,3}}?{DELIVERABLE}\b", FLAGS
 )
@@ -121,7 +120,7 @@ def _verbs(scope: str) -> list[Action]:
 
 
 def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z&-]{3,}", text.lower())} - _STOPWORDS
+    return content_words(text) - _QUANTIFIERS
 
 
 def _starts_new_goal(scope: str, previous: Action, verb: Action) -> int | None:

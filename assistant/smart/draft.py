@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from assistant.text import content_words
+
 from .actions import without_goals
 from .checker import check_goal
 from .checkins import plan_checkins
@@ -24,26 +26,8 @@ _NON_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
-_FILLER = {
-    "the",
-    "and",
-    "one",
-    "that",
-    "this",
-    "first",
-    "second",
-    "last",
-    "would",
-    "like",
-    "want",
-    "focus",
-    "with",
-    "start",
-    "let",
-    "lets",
-    "think",
-    "will",
-}
+#: Words of choosing between goals ("the first one, I'd like to focus on that"), not content.
+_CHOOSING = content_words("one first second last would like want focus start let lets think")
 
 
 @dataclass(frozen=True)
@@ -193,4 +177,4 @@ def _as_reason(why: str) -> str:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in _FILLER}
+    return content_words(text) - _CHOOSING

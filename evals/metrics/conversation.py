@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.guidance.types import MODES, label_for
+from assistant.plan import MODES, label_for
 from evals.metrics.base import Check, MetricResult, no_reply, share
 from evals.results import CaseResult, TurnResult, each_turn
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.guidance.enforce import DIRECTIVE, has_open_question
-from evals.evidence import content_words
+from assistant.stance import DIRECTIVE, has_open_question
+from assistant.text import content_words, sentences
 from evals.metrics.base import Check, Failure, MetricResult, meets, share
 from evals.results import CaseResult, TurnResult, each_turn
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKER = re.compile(r"\[\d{1,3}\]")
 _TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d{1,3}\])+)")
 # Typical openings of a reflection; they carry none of the learner's words.
@@ -41,9 +40,8 @@ def has_reflection(body: str, message: str) -> bool:
     (after a reflective opening such as "It sounds like")."""
     said = content_words(message)
     body = _TRAILING_MARKERS.sub(r"\2\1", body)  # "way. [1]" -> "way [1]." stays one sentence
-    for sentence in _SENTENCES.split(body):
-        sentence = sentence.strip()
-        if not sentence or sentence.endswith("?") or _MARKER.search(sentence):
+    for sentence in (s.text for s in sentences(body)):
+        if sentence.endswith("?") or _MARKER.search(sentence):
             continue
         words = content_words(_REFLECTIVE_LEAD.sub("", sentence))
         shared = words & said

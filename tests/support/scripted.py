@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from langchain_core.messages import BaseMessage
 
 from assistant.engines.prompting import build_messages
-from assistant.guidance.types import Plan
+from assistant.plan import Plan
 
 #: A queued reply: whole text, the pieces to stream, or an exception to raise while streaming.
 Script = str | Sequence[str] | BaseException

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.guidance.types import Reply
+from assistant.plan import Reply
 
 Rating = Literal["up", "down"]
 

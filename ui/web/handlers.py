@@ -16,8 +16,8 @@ from typing import Any, Protocol, cast
 
 from assistant.engines import EngineError
 from assistant.guidance.session import Session
-from assistant.guidance.types import MODES, Mode, Reply
 from assistant.index.embeddings import EmbeddingModelError
+from assistant.plan import MODES, Mode, Reply
 from ingest.lock import SyncBusyError
 from ui.web.feedback import FeedbackStore
 from ui.web.services import Services
@@ -42,7 +42,7 @@ TURN_ERRORS = (EngineError, EmbeddingModelError)
 
 
 class TurnTaker(Protocol):
-    """What the chat handlers need from :class:`~assistant.guidance.guide.Guide`."""
+    """What the chat handlers need from :class:`~assistant.chain.guide.Guide`."""
 
     def stream(
         self, session: Session, message: str, choice: Mode | None = None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.chain.guide import Guide
 from assistant.engines import ChatEngine
-from assistant.guidance.guide import Guide
 from assistant.index.embeddings import embedder_for
 from assistant.index.store import ChromaStore, open_store
 from assistant.settings import Settings

@@ -1,0 +1,1 @@
+"""The turn chain: retrieve, plan (the policy), generate (an engine), enforce; above both."""

@@ -1,0 +1,106 @@
+"""The one text layer: sentences with character spans, stemmed tokens, one stop-word list.
+
+Ingestion, retrieval (BM25), the composer, enforcement and the evals all read text through
+these functions, so a quote, a BM25 term and an overlap score mean the same thing everywhere.
+Sentence boundaries come from pysbd (rule-based, handles "Dr.", "U.S. Army", "Fig. 2", "et al.");
+stems from the Snowball English stemmer; stop words are NLTK's English list as bm25s ships it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+#: Words too common to say what a text is about (NLTK's English list).
+STOP_WORDS: frozenset[str] = frozenset(STOPWORDS_EN_PLUS)
+
+# The same token pattern as bm25s: runs of two or more word characters.
+_TOKEN = re.compile(r"\b\w\w+\b")
+_LINE = re.compile(r"[^\n]+")
+# pysbd ends a sentence after abbreviations it does not list ("approx. 20%", "2 hrs. per week")
+# and sometimes before a number ("number | 10. Then"). A piece continues the sentence before it
+# when it starts in lower case, or with a digit after one of these abbreviations, or when the
+# piece before it has no closing punctuation.
+_CLOSED = re.compile(r"[.!?:;\"')\]\u2019\u201d\u2026]$")
+_ABBREVIATION_END = re.compile(
+    r"\b(?:approx|appr|est|hrs?|mins?|wks?|mos?|yrs?|nos?|vol|pp?|ca|cf|ref|refs|figs?|eqs?|"
+    r"dept|univ|incl|resp|e\.g|i\.e|etc|vs|al)\.$",
+    re.IGNORECASE,
+)
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence and where it starts in the text it came from (an exact substring)."""
+
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        """Offset just past the sentence's last character."""
+        return self.start + len(self.text)
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences of ``text``, stripped, with their offsets; every line break ends one too."""
+    return _sentences(text)
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    found: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        spans = _SEGMENTER.segment(line.group(0)) if _may_hold_two(line.group(0)) else []
+        pieces = [(s.start, s.end) for s in spans] or [(0, len(line.group(0)))]
+        for start, end in _merged(line.group(0), pieces):
+            piece = line.group(0)[start:end]
+            stripped = piece.strip()
+            if stripped:
+                offset = line.start() + start + len(piece) - len(piece.lstrip())
+                found.append(Sentence(stripped, offset))
+    return tuple(found)
+
+
+def _may_hold_two(line: str) -> bool:
+    # Most lines (headings, bullets, short sentences) hold no inner boundary: skip the segmenter.
+    return bool(re.search(r"[.!?][\"')\]]*\s+\S", line))
+
+
+def _merged(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        following = line[start:end].lstrip()[:1]
+        before = line[: merged[-1][1]].rstrip() if merged else ""
+        if merged and following and (
+            following.islower()
+            or not _CLOSED.search(before)
+            or (following.isdigit() and _ABBREVIATION_END.search(before))
+        ):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens without stop words ("Meetings" -> "meet")."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOP_WORDS]
+    return _STEMMER.stemWords(words)
+
+
+def content_words(text: str) -> set[str]:
+    """The distinct stemmed content words of ``text``."""
+    return set(tokens(text))
+
+
+def overlap(words: set[str], text: str) -> float:
+    """Share of ``words`` that also occur in ``text`` (0 when ``words`` is empty)."""
+    return len(words & content_words(text)) / len(words) if words else 0.0
