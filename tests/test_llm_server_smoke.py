@@ -1,16 +1,19 @@
 """Smoke tests for the real-LLM path: SmolLM2-135M served by llama-cpp-python.
 
 Covers the two ways the assistant reaches a local model: an OpenAI-compatible server driven
-through ``langchain_openai.ChatOpenAI`` and the in-process ``llama_cpp.Llama`` GGUF engine.
+through ``langchain_openai.ChatOpenAI`` and the in-process ``llama_cpp.Llama`` GGUF engine,
+which runs in a child process so that a crash in llama.cpp fails one test, not the run.
 """
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.isolated import REBUILD_HINT, run_in_child
 from tests.support.llm_server import (
     DEFAULT_N_CTX,
     run_llm_server,
@@ -87,18 +90,33 @@ def test_chat_openai_streams_from_server(llm_base_url: str) -> None:
     assert len(pieces) <= MAX_TOKENS
 
 
-def test_llama_in_process_streams_chat_completion(smollm2_path: Path) -> None:
-    llm = llama_cpp.Llama(model_path=str(smollm2_path), n_ctx=DEFAULT_N_CTX, verbose=False)
+def chat_completion_chunks(model: Path) -> list[dict]:
+    """A streamed chat completion from ``llama_cpp.Llama`` in this process."""
+    llm = llama_cpp.Llama(model_path=str(model), n_ctx=DEFAULT_N_CTX, verbose=False)
     try:
         stream = llm.create_chat_completion(
             messages=MESSAGES, stream=True, max_tokens=MAX_TOKENS, temperature=0
         )
-        chunks = list(stream)
+        return list(stream)
     finally:
         llm.close()
+
+
+def test_llama_in_process_streams_chat_completion(smollm2_path: Path) -> None:
+    # In a child process: a crash in llama.cpp fails this test instead of the whole run.
+    chunks = run_in_child(chat_completion_chunks, smollm2_path, hint=REBUILD_HINT)
     deltas = [chunk["choices"][0]["delta"] for chunk in chunks]
     pieces = [d["content"] for d in deltas if d.get("content")]
     assert deltas[0].get("role") == "assistant"
     assert len(pieces) >= 3, f"expected several streamed chunks, got {chunks!r}"
     assert "".join(pieces).strip()
     assert chunks[-1]["choices"][0]["finish_reason"] in {"stop", "length"}
+
+
+@pytest.mark.skipif(platform.machine() not in {"x86_64", "AMD64"}, reason="x86-64 build flags")
+def test_llama_cpp_is_built_for_any_x86_64_cpu() -> None:
+    # A native build compiles in what the build machine has (AVX-512, AMX); a portable one
+    # keeps to the AVX2 baseline, so the AMX kernel that crashes on some CPUs is never built.
+    info = llama_cpp.llama_print_system_info().decode()
+    assert "AVX2 = 1" in info
+    assert "AMX_INT8 = 1" not in info and "AVX512 = 1" not in info, f"{info}\n{REBUILD_HINT}"

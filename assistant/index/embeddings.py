@@ -34,6 +34,8 @@ def bundled_model_path() -> Path:
 
 
 _QUERY_CACHE = 256
+#: Calls with at least this many texts are bulk work (ingest), the rest turn-time work.
+BULK_TEXTS = 64
 
 
 class SentenceTransformerEmbedder(Embeddings):
@@ -42,11 +44,24 @@ class SentenceTransformerEmbedder(Embeddings):
     ``model`` is ``bundled:all-MiniLM-L6-v2``, a local folder, or a hub name (only where the
     hub is reachable). The model is loaded on first use, so a sync with nothing to embed
     never pays for it.
+
+    Thread counts are chosen per call. Turn-time work (a query, a reply's candidate
+    sentences) runs on ``threads`` torch threads: one by default, because on a small machine
+    serving several sessions a second thread waits for a busy core (p95 of a query embedding
+    rises from ~30 ms to ~500 ms with two threads while both cores are busy, see
+    ``benchmarks/threads_bench.py``). Bulk work (:data:`BULK_TEXTS` texts or more, i.e.
+    ingest) runs on ``bulk_threads``, all cores by default, where it is ~1.8x faster on two
+    cores. The tokenizer never starts threads of its own.
     """
 
-    def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str = BUNDLED_MODEL, batch_size: int = 32, *, threads: int = 1,
+        bulk_threads: int | None = None,
+    ) -> None:
         self.model_id = model
         self.batch_size = batch_size
+        self.threads = threads
+        self.bulk_threads = bulk_threads or os.cpu_count() or 1
         # A turn embeds its message for retrieval and again for choosing sentences.
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
         self._queries_lock = threading.Lock()
@@ -59,6 +74,8 @@ class SentenceTransformerEmbedder(Embeddings):
             # Local weights: never let a missing file turn into a download attempt.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Rust tokenizer threads would compete with torch's for the same cores.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -84,7 +101,10 @@ class SentenceTransformerEmbedder(Embeddings):
         """Embed passages (normalised, batched)."""
         if not texts:
             return []
+        import torch
+
         with self._encode_lock:
+            torch.set_num_threads(self.bulk_threads if len(texts) >= BULK_TEXTS else self.threads)
             vectors = self._model.encode(
                 list(texts),
                 batch_size=self.batch_size,
@@ -109,10 +129,15 @@ class SentenceTransformerEmbedder(Embeddings):
 
 
 @lru_cache(maxsize=4)
-def _shared(model: str, batch_size: int) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, batch_size)
+def _shared(
+    model: str, batch_size: int, threads: int, bulk_threads: int | None
+) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(
+        model, batch_size, threads=threads, bulk_threads=bulk_threads
+    )
 
 
 def embedder_for(settings: Settings) -> SentenceTransformerEmbedder:
     """The configured embedder, shared within the process so the model loads once."""
-    return _shared(settings.embedding_model, settings.embedding_batch_size)
+    return _shared(settings.embedding_model, settings.embedding_batch_size,
+                   settings.embedding_threads, settings.ingest_threads)

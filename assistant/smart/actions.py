@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, cast
 
-from assistant.text import content_words
+from assistant.text import content_words, sentences
 
 from . import questions
 from .clauses import clause_end, trim
@@ -210,10 +210,19 @@ def without_goals(text: str, goals: Sequence[str], keep: int) -> str:
             rf"{quoted}\s*,?\s*(?:and|as well as|plus)\s+(?:also\s+)?",
             rf"\s*,?\s*(?:\band\b|\bas well as\b|\bplus\b|;)\s*(?:also\s+)?"
             rf"(?:i will\s+|i'll\s+|i (?:also )?want to\s+|to\s+)?{quoted}",
-            rf"[^.!?]*{quoted}[^.!?]*[.!?]?\s*",
         ):
             shorter = re.sub(pattern, "", text, count=1, flags=FLAGS)
             if shorter != text:
                 text = shorter
                 break
+        else:
+            text = _without_sentence(text, goal)
     return text.strip()
+
+
+def _without_sentence(text: str, goal: str) -> str:
+    """`text` without the sentence that states `goal`."""
+    for sentence in sentences(text):
+        if goal.lower() in sentence.text.lower():
+            return text[: sentence.start] + text[sentence.end :].lstrip()
+    return text

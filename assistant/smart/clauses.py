@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.text import sentences
+
 from .lexicon import PURPOSE
 
 Span = tuple[int, int]
 
-_SENTENCE_END = re.compile(r"[.;!?](?!\d)|$")
 _CLAUSE_END = re.compile(r"[;:!?]|[.,](?!\d)|$")
 
 
 def sentence_end(text: str, start: int) -> int:
-    """Index where the sentence containing `start` ends."""
-    match = _SENTENCE_END.search(text, start)
-    return match.start() if match else len(text)
+    """Index of the closing punctuation of the sentence containing `start` (or of the first
+    semicolon after it: a reason ends there too)."""
+    sentence = next((s for s in sentences(text) if s.start <= start < s.end), None)
+    end = sentence.start + len(sentence.text.rstrip(".!?")) if sentence else len(text)
+    semicolon = text.find(";", start, end)
+    return semicolon if semicolon >= 0 else end
 
 
 def clause_end(text: str, start: int, stops: Iterable[int] = ()) -> int:
