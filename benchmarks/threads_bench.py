@@ -1,7 +1,8 @@
-"""Thread benchmark: query-embedding latency with torch's default thread count (before) against
-the embedder's turn-time setting of one thread (after), on an idle machine and while other
-processes keep the cores busy (as the rest of a busy web app does); and bulk document
-embedding (ingest) with one thread against the embedder's bulk setting of all cores.
+"""Thread benchmark: turn-time embedding latency with torch's default thread count (before)
+against the embedder's turn-time setting of one thread (after), for one query and for the 40
+candidate sentences a reply is composed from, on an idle machine and while other processes
+keep the cores busy (as the rest of a busy web app does); and bulk document embedding
+(ingest) with one thread against the embedder's bulk setting of all cores.
 
 Run: ``python benchmarks/threads_bench.py``. The two settings are measured side by side in
 one process, alternating, so machine drift affects both alike.
@@ -28,6 +29,7 @@ QUERIES = [
     "When should I advise rather than coach?",
 ]
 ROUNDS = 40
+CANDIDATES = 40
 BULK = 256
 
 
@@ -36,12 +38,15 @@ def _busy(stop: multiprocessing.synchronize.Event) -> None:
         sum(i * i for i in range(10_000))
 
 
-def _latencies(encode: Callable[[list[str]], object], rounds: int) -> list[float]:
+def _latencies(
+    encode: Callable[[list[str]], object], rounds: int, size: int = 1
+) -> list[float]:
     times = []
     for i in range(rounds):
-        query = f"{QUERIES[i % len(QUERIES)]} ({i})"  # never the same text twice
+        # Never the same text twice, so no cache answers.
+        texts = [f"{QUERIES[(i + j) % len(QUERIES)]} ({i}, {j})" for j in range(size)]
         start = time.perf_counter()
-        encode([query])
+        encode(texts)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -51,7 +56,7 @@ def _p(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    """Print query latency (ms) and bulk throughput for both thread settings."""
+    """Print turn-time latency (ms) and bulk throughput for both thread settings."""
     import torch
 
     from assistant.index.embeddings import SentenceTransformerEmbedder
@@ -67,26 +72,31 @@ def main() -> None:
 
     _latencies(embedder.embed_documents, 5)  # warm up
     print(f"cores: {cores}; torch default threads: {default}")
-    print(f"{'load':<28} {'threads':>7} {'p50 ms':>8} {'p95 ms':>8}   ratios")
+    print(f"{'load':<22} {'work':<14} {'threads':>7} {'p50 ms':>8} {'p95 ms':>8}   ratios")
     for busy in (0, 1, cores):
         stop = multiprocessing.Event()
         workers = [multiprocessing.Process(target=_busy, args=(stop,)) for _ in range(busy)]
         for worker in workers:
             worker.start()
         time.sleep(0.5)
-        old: list[float] = []
-        new: list[float] = []
-        for _ in range(4):  # alternate, so drift hits both
-            old += _latencies(before, ROUNDS // 4)
-            new += _latencies(embedder.embed_documents, ROUNDS // 4)
+        label = "idle" if busy == 0 else f"{busy} busy process(es)"
+        for work, size, rounds in (("1 query", 1, ROUNDS), (f"{CANDIDATES} sentences",
+                                                             CANDIDATES, ROUNDS // 4)):
+            old: list[float] = []
+            new: list[float] = []
+            for _ in range(4):  # alternate, so drift hits both
+                old += _latencies(before, rounds // 4, size)
+                new += _latencies(embedder.embed_documents, rounds // 4, size)
+            print(f"{label:<22} {work:<14} {default:>7} {statistics.median(old):>8.1f} "
+                  f"{_p(old, 95):>8.1f}")
+            print(f"{'':<22} {'':<14} {embedder.threads:>7} {statistics.median(new):>8.1f} "
+                  f"{_p(new, 95):>8.1f}   before/after p50 "
+                  f"{statistics.median(old) / statistics.median(new):.2f}, "
+                  f"p95 {_p(old, 95) / _p(new, 95):.2f}")
+            label = ""
         stop.set()
         for worker in workers:
             worker.join()
-        label = "idle" if busy == 0 else f"{busy} busy process(es)"
-        print(f"{label:<28} {default:>7} {statistics.median(old):>8.1f} {_p(old, 95):>8.1f}")
-        print(f"{'':<28} {embedder.threads:>7} {statistics.median(new):>8.1f} {_p(new, 95):>8.1f}"
-              f"   before/after p50 {statistics.median(old) / statistics.median(new):.2f}, "
-              f"p95 {_p(old, 95) / _p(new, 95):.2f}")
     texts = [f"{QUERIES[i % len(QUERIES)]} Passage {i} about mentoring. " * 12 for i in range(BULK)]
     one = SentenceTransformerEmbedder(bulk_threads=1)
     rates = {}

@@ -48,7 +48,8 @@ class SentenceTransformerEmbedder(Embeddings):
     Thread counts are chosen per call. Turn-time work (a query, a reply's candidate
     sentences) runs on ``threads`` torch threads: one by default, because on a small machine
     serving several sessions a second thread waits for a busy core (p95 of a query embedding
-    rises from ~30 ms to ~500 ms with two threads while both cores are busy, see
+    rises from ~30 ms to ~500 ms with two threads while both cores are busy; only on an idle
+    machine are two threads faster, ~1.7x on a reply's 40 candidate sentences; see
     ``benchmarks/threads_bench.py``). Bulk work (:data:`BULK_TEXTS` texts or more, i.e.
     ingest) runs on ``bulk_threads``, all cores by default, where it is ~1.8x faster on two
     cores. The tokenizer never starts threads of its own.
