@@ -22,6 +22,8 @@ STOP_WORDS: frozenset[str] = frozenset(STOPWORDS_EN_PLUS)
 # The same token pattern as bm25s: runs of two or more word characters.
 _TOKEN = re.compile(r"\b\w\w+\b")
 _LINE = re.compile(r"[^\n]+")
+# Most lines (headings, bullets, short sentences) hold no inner boundary: skip the segmenter.
+_INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 # pysbd ends a sentence after abbreviations it does not list ("approx. 20%", "2 hrs. per week")
 # and sometimes before a number ("number | 10. Then"). A piece continues the sentence before it
 # when it starts in lower case, or with a digit after one of these abbreviations, or when the
@@ -58,7 +60,7 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 def _sentences(text: str) -> tuple[Sentence, ...]:
     found: list[Sentence] = []
     for line in _LINE.finditer(text):
-        spans = _SEGMENTER.segment(line.group(0)) if _may_hold_two(line.group(0)) else []
+        spans = _SEGMENTER.segment(line.group(0)) if _INNER_END.search(line.group(0)) else []
         pieces = [(s.start, s.end) for s in spans] or [(0, len(line.group(0)))]
         for start, end in _merged(line.group(0), pieces):
             piece = line.group(0)[start:end]
@@ -67,11 +69,6 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
                 offset = line.start() + start + len(piece) - len(piece.lstrip())
                 found.append(Sentence(stripped, offset))
     return tuple(found)
-
-
-def _may_hold_two(line: str) -> bool:
-    # Most lines (headings, bullets, short sentences) hold no inner boundary: skip the segmenter.
-    return bool(re.search(r"[.!?][\"')\]]*\s+\S", line))
 
 
 def _merged(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from assistant.plan import MODES, Citation, Passage, Plan, Reply
 from assistant.stance import coaching_violation
-from assistant.text import content_words, sentences
+from assistant.text import content_words, overlap, sentences
 
 _LABEL_LINE = re.compile(
     r"^\s*(?:\*\*)?\[(?:" + "|".join(MODES) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
@@ -64,7 +64,7 @@ def best_quote(passage: str, claim: str) -> str:
     found = sentences(passage)
     if not found:
         return passage.strip()
-    return max(found, key=lambda s: len(claim_words & content_words(s.text))).text
+    return max(found, key=lambda s: overlap(claim_words, s.text)).text
 
 
 def sources_block(citations: list[Citation]) -> str:
