@@ -51,22 +51,19 @@ class Sentence:
         return self.start + len(self.text)
 
 
+@lru_cache(maxsize=8192)
 def sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences of ``text``, stripped, with their offsets; every line break ends one too."""
-    return _sentences(text)
-
-
-@lru_cache(maxsize=8192)
-def _sentences(text: str) -> tuple[Sentence, ...]:
     found: list[Sentence] = []
-    for line in _LINE.finditer(text):
-        spans = _SEGMENTER.segment(line.group(0)) if _INNER_END.search(line.group(0)) else []
-        pieces = [(s.start, s.end) for s in spans] or [(0, len(line.group(0)))]
-        for start, end in _merged(line.group(0), pieces):
-            piece = line.group(0)[start:end]
+    for match in _LINE.finditer(text):
+        line = match.group(0)
+        spans = _SEGMENTER.segment(line) if _INNER_END.search(line) else []
+        pieces = [(s.start, s.end) for s in spans] or [(0, len(line))]
+        for start, end in _merged(line, pieces):
+            piece = line[start:end]
             stripped = piece.strip()
             if stripped:
-                offset = line.start() + start + len(piece) - len(piece.lstrip())
+                offset = match.start() + start + len(piece) - len(piece.lstrip())
                 found.append(Sentence(stripped, offset))
     return tuple(found)
 
