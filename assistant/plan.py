@@ -11,11 +11,14 @@ from typing import Any, Literal
 
 from assistant.index.store import StoredChunk
 
-Mode = Literal["advising", "coaching", "mentoring"]
+Mode = Literal["advising", "coaching", "mentoring", "safety"]
+#: The guidance modes a person can ask for; ``safety`` is reserved for the safety reply.
 MODES: tuple[Mode, ...] = ("advising", "coaching", "mentoring")
+LABELS: tuple[Mode, ...] = (*MODES, "safety")
 GrowStage = Literal["goal", "reality", "options", "will"]
 GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
-TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered"]
+TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered", "safety",
+                   "resume"]
 
 #: What a reply says when the corpus does not answer: the policy's plan or the composer's fallback.
 NOT_COVERED = (
@@ -68,8 +71,12 @@ class Plan:
     script: list[str] = field(default_factory=list)
     #: Coaching lines decided by a flow (goal drafting) in place of the GROW question.
     flow_lines: list[str] = field(default_factory=list)
-    #: Session extras to keep once the reply is final.
+    #: Session extras to keep once the reply is final (None removes one).
     session_updates: dict[str, Any] = field(default_factory=dict)
+    #: What the safety check found, for ``ask --json`` and the web app's contacts panel.
+    safety: dict[str, Any] | None = None
+    #: Kinds of patient identifier removed from the message before anything used it.
+    redacted: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -79,7 +86,7 @@ class Plan:
     @property
     def cites(self) -> bool:
         """Whether this turn may cite the corpus at all."""
-        return self.kind == "answer" and bool(self.passages)
+        return self.kind in ("answer", "safety") and bool(self.passages)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ class Reply:
     switched_from: Mode | None = None
     out_of_scope: bool = False
     safety: dict[str, Any] | None = None
+    redacted: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -122,4 +130,5 @@ class Reply:
             "engine": self.engine,
             "out_of_scope": self.out_of_scope,
             "safety": self.safety,
+            "redacted": self.redacted,
         }

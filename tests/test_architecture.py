@@ -51,6 +51,11 @@ FORBIDDEN = [
     ("assistant.engines", ("assistant.guidance", "assistant.chain")),
     ("assistant.guidance", ("assistant.engines", "assistant.chain")),
     ("assistant.smart", ("assistant.guidance", "assistant.engines", "assistant.chain")),
+    # The reader and the privacy guard read messages before any policy or engine sees them.
+    ("assistant.reader", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                          "assistant.plan", "assistant.index")),
+    ("assistant.privacy", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                           "assistant.plan", "assistant.index", "assistant.reader")),
     ("assistant", ("ui", "evals")),
     ("ingest", ("assistant.guidance", "assistant.engines", "assistant.chain", "ui", "evals")),
 ]
@@ -133,6 +138,7 @@ def test_an_installed_package_ships_and_defaults_to_the_starter_corpus(tmp_path:
     assert starter and starter <= names
     assert "assistant/prompts/system.txt" in names
     assert "evals/baseline.json" in names
+    assert {"assistant/reader/data/safety.yaml", "assistant/guidance/safety-contacts.yaml"} <= names
     assert any(n.startswith("evals/cases/") and n.endswith(".yaml") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 

@@ -67,7 +67,7 @@ def test_ask_json_is_one_object_and_sessions_continue(corpus: Path, tmp_path: Pa
                    "--session", str(session))
     reply = json.loads(first.stdout)
     assert set(reply) == {"mode", "label", "switched_from", "text", "citations", "engine",
-                          "out_of_scope", "safety"}
+                          "out_of_scope", "safety", "redacted"}
     assert reply["mode"] == "advising" and reply["citations"][0]["source"] == "cadence.md"
     second = json.loads(invoke("ask", "Help me think it through instead.", "--json",
                                "--session", str(session)).stdout)

@@ -256,7 +256,8 @@ def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None)
 
 def show_reply(reply: Reply) -> None:
     """The reply with its mode as a coloured badge on the label line."""
-    colour = {"advising": "cyan", "coaching": "green", "mentoring": "magenta"}[reply.mode]
+    colour = {"advising": "cyan", "coaching": "green", "mentoring": "magenta",
+              "safety": "bold white on red"}[reply.mode]
     label, _, rest = reply.text.partition("\n")
     console.print(f"[bold {colour}]{label}[/]", highlight=False)
     console.print(rest, highlight=False, markup=False)
@@ -274,8 +275,10 @@ def ask(
 ) -> None:
     """Ask for advice, coaching or mentoring; the reply is labelled and cited."""
     from assistant.guidance.session import Session, SessionFileError, load_session, save_session
+    from ui.conversations import remember_session, sweep
 
     config = settings()
+    sweep(config)
     try:
         state = load_session(session) if session else Session()
     except SessionFileError as exc:
@@ -289,6 +292,7 @@ def ask(
         show_reply(stream_reply(guide, state, text, choice))
     if session:
         save_session(state, session)
+        remember_session(config.home, session)
 
 
 @app.command()
@@ -297,8 +301,11 @@ def chat(
 ) -> None:
     """An interactive conversation in the terminal (Ctrl-D or 'quit' to leave)."""
     from assistant.guidance.session import Session
+    from ui.conversations import sweep
 
-    guide = build_guide(settings())
+    config = settings()
+    sweep(config)
+    guide = build_guide(config)
     state = Session()
     choice = None if mode is ModeChoice.auto else mode.value
     show_reply(stream_reply(guide, state, "", choice))
@@ -315,6 +322,34 @@ def chat(
             show_reply(reply)
             if state.history and scope.is_closing(text):
                 return
+
+
+@app.command()
+def forget(
+    session: Annotated[
+        Path | None, typer.Option(help="Delete this session file (saved by ask --session).")
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Delete every session, transcript and feedback record.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete stored conversations (with confirmation) and report what was removed."""
+    from assistant.guidance.session import SessionFileError
+    from ui.conversations import forget_all, forget_session
+
+    if (session is None) == (not everything):
+        fail("Say what to forget: --session FILE or --all (not both).")
+    config = settings()
+    what = (f"the session file {session}" if session else
+            f"every session file, transcript and feedback record under {config.home}")
+    if not yes and not typer.confirm(f"Delete {what}?", default=False):
+        fail("Nothing was deleted.", code=1)
+    try:
+        removed = forget_session(config, session) if session else forget_all(config)
+    except SessionFileError as exc:
+        fail(f"{exc}. Nothing was deleted.")
+    console.print(removed.summary(), highlight=False)
 
 
 # --- web app and evals ----------------------------------------------------------------------

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.plan import MODES, Citation, Passage, Plan, Reply
+from assistant.plan import LABELS, Citation, Passage, Plan, Reply
 from assistant.stance import coaching_violation
 from assistant.text import content_words, overlap, sentences
 
 _LABEL_LINE = re.compile(
-    r"^\s*(?:\*\*)?\[(?:" + "|".join(MODES) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
+    r"^\s*(?:\*\*)?\[(?:" + "|".join(LABELS) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
 )
 _MARKER = re.compile(r"[ \t]*\[(\d{1,3})\]")
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references)(?:\*\*)?:.*\Z",
@@ -111,4 +111,6 @@ def enforce(
         engine=engine,
         switched_from=plan.switched_from,
         out_of_scope=plan.kind == "out_of_scope",
+        safety=plan.safety,
+        redacted=plan.redacted,
     )

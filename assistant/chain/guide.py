@@ -1,4 +1,8 @@
-"""The guide: one turn as an LCEL chain, retrieve -> plan -> generate -> enforce."""
+"""The guide: one turn as an LCEL chain, read -> retrieve -> plan -> generate -> enforce.
+
+Reading comes first: patient identifiers are redacted from the message before any other step
+sees it (so nothing later stores or sends them), and the safety check runs on every message.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,17 @@ from langchain_core.runnables import RunnableGenerator, RunnableLambda
 from assistant.chain.enforce import enforce
 from assistant.engines import ChatEngine, engine_for
 from assistant.engines.offline import OfflineComposer
+from assistant.guidance.contacts import load_contacts
 from assistant.guidance.cues import explicit_cue
 from assistant.guidance.policy import TurnInput, plan_turn
+from assistant.guidance.safety import REPORTING_QUERY
 from assistant.guidance.session import Session
 from assistant.index.embeddings import embedder_for
 from assistant.index.retriever import HybridRetriever
 from assistant.index.store import Store, open_store
 from assistant.plan import Mode, Plan, Reply
+from assistant.privacy.phi import redact
+from assistant.reader.safety import SafetyCheck
 from assistant.settings import Settings
 
 #: Steers mentoring retrieval towards documented experience rather than how-to advice.
@@ -44,13 +52,15 @@ class Guide:
             self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor
         )
         self.engine = engine or engine_for(settings, self.embedder)
+        self.safety = SafetyCheck(self.embedder, settings.cache_dir)
+        self.contacts = load_contacts(settings.safety_contacts)
         self.composer = (
             self.engine if isinstance(self.engine, OfflineComposer)
             else OfflineComposer(self.embedder)
         )
         self.chain = (
-            RunnableLambda(self._retrieve) | RunnableLambda(self._plan)
-            | RunnableGenerator(self._generate)
+            RunnableLambda(self._read) | RunnableLambda(self._retrieve)
+            | RunnableLambda(self._plan) | RunnableGenerator(self._generate)
         )
 
     def stream(
@@ -71,39 +81,63 @@ class Guide:
         assert reply is not None
         return reply
 
+    def _read(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        redaction = redact(inputs["message"])
+        finding = self.safety.check(redaction.text)
+        return inputs | {"message": redaction.text, "redaction": redaction, "finding": finding}
+
     def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
         message: str = inputs["message"]
         session: Session = inputs["session"]
+        finding = inputs["finding"]
+        if finding is not None:
+            reporting = (self.retriever.search(REPORTING_QUERY)
+                         if "harassment" in finding.kinds else [])
+            return inputs | {"hits": [], "reporting": reporting}
         query = message.strip()
         if query and len(query.split()) < _SHORT_FOLLOW_UP:
             earlier = [t.text for t in session.history if t.role == "user"]
             query = " ".join([*earlier[-1:], query])
         if inputs["choice"] == "mentoring" or explicit_cue(message) == "mentoring":
             query += _EXPERIENCE_HINT
-        return inputs | {"hits": self.retriever.search(query) if query else []}
+        return inputs | {"hits": self.retriever.search(query) if query else [], "reporting": []}
 
     def _plan(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        turn = TurnInput(inputs["message"], inputs["session"], inputs["choice"], inputs["hits"])
-        return {"plan": plan_turn(turn), "session": inputs["session"]}
+        turn = TurnInput(inputs["message"], inputs["session"], inputs["choice"], inputs["hits"],
+                         safety=inputs["finding"], contacts=self.contacts,
+                         reporting=inputs["reporting"])
+        plan = plan_turn(turn)
+        redaction = inputs["redaction"]
+        if redaction.notice:
+            plan.notices.insert(0, redaction.notice)
+            plan.redacted = list(redaction.kinds)
+        return {"plan": plan, "session": inputs["session"]}
 
     def _generate(self, items: Iterator[dict[str, Any]]) -> Iterator[str | Reply]:
         for item in items:
             plan: Plan = item["plan"]
+            # A safety reply is the policy's own words, whatever engine is configured: no
+            # model rewrites it, and the message is never sent to one.
+            engine = self.composer if plan.kind == "safety" else self.engine
             pieces = []
-            for piece in self.engine.stream(plan):
+            for piece in engine.stream(plan):
                 pieces.append(piece)
                 yield piece
             reply = enforce(
                 plan,
                 "".join(pieces),
-                engine=self.engine.name,
+                engine=engine.name,
                 regenerate=lambda plan=plan: "".join(self.engine.stream(plan)),
                 fallback=lambda plan: "\n".join(self.composer.coaching_lines(plan)),
             )
             session: Session = item["session"]
             session.record(plan.message, reply.text, reply.mode,
-                           sets_mode=plan.kind != "opening")
+                           sets_mode=plan.kind not in ("opening", "safety"))
             if plan.grow_stage:
                 session.grow_stage = plan.grow_stage
-            session.extras.update(plan.session_updates)
+            for key, value in plan.session_updates.items():
+                if value is None:
+                    session.extras.pop(key, None)
+                else:
+                    session.extras[key] = value
             yield reply

@@ -10,11 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.guidance import goals, grow, reflect, scope
+from assistant.guidance import goals, grow, reflect, safety, scope
+from assistant.guidance.contacts import Contacts, load_contacts
 from assistant.guidance.cues import read_mode
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
+from assistant.reader.safety import SafetyFinding
+from assistant.text import shorten
 
 OPENING = (
     "Welcome. Before we start, what kind of guidance would help most today: quick advice "
@@ -48,14 +51,29 @@ class TurnInput:
     choice: Mode | None
     hits: list[Hit]
     today: date = field(default_factory=date.today)
+    #: What the safety check found in this message, if anything.
+    safety: SafetyFinding | None = None
+    contacts: Contacts = field(default_factory=lambda: load_contacts(None))
+    #: Handbook passages on reporting routes, searched when harassment or abuse is described.
+    reporting: list[Hit] = field(default_factory=list)
 
 
 Step = Callable[[Plan, TurnInput], None]
 
 
+def safety_first(plan: Plan, turn: TurnInput) -> None:
+    """Distress pre-empts every flow and mode; the conversation stays in safety until the
+    person wants to go on."""
+    asked = [t.text for t in turn.session.history if t.role == "user" and t.text.strip()]
+    safety.safety_first(plan, turn.safety, turn.session.extras.get("safety"), turn.contacts,
+                        turn.reporting, asked[-1] if asked else None)
+
+
 def choose_mode(plan: Plan, turn: TurnInput) -> None:
     """The user's explicit choice wins; else cues, else inference; say so when switching."""
     previous = turn.session.mode
+    if plan.kind == "safety":
+        return
     if plan.kind != "answer":
         # Openings, closings and declines keep the conversation's mode: no silent switch.
         plan.mode = turn.choice or previous or ("advising" if plan.kind == "out_of_scope"
@@ -78,6 +96,8 @@ def choose_mode(plan: Plan, turn: TurnInput) -> None:
 
 def classify(plan: Plan, turn: TurnInput) -> None:
     """Opening, closing and clinical (out-of-scope) turns are not answered from the corpus."""
+    if plan.kind != "answer":
+        return
     if not turn.message.strip():
         plan.kind = "opening"
         plan.script = [OPENING]
@@ -122,7 +142,7 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
         plan.script = [NOT_COVERED]
 
 
-STEPS: list[Step] = [classify, draft_goal, choose_mode, coach, attach_passages]
+STEPS: list[Step] = [safety_first, classify, draft_goal, choose_mode, coach, attach_passages]
 
 
 def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
@@ -138,20 +158,15 @@ def summarise(session: Session) -> str:
     """A short summary of the conversation, for the closing turn."""
     asked = [" ".join(t.text.split()) for t in session.history if t.role == "user"]
     asked = [text for text in asked if text]
-    modes = list(dict.fromkeys(t.mode for t in session.history if t.mode))
+    modes = list(dict.fromkeys(t.mode for t in session.history if t.mode and t.mode != "safety"))
     parts = []
     if asked:
-        parts.append(f'You came with this: "{_shorten(asked[0])}".')
+        parts.append(f'You came with this: "{shorten(asked[0])}"')
     if len(asked) > 1:
-        parts.append(f'Your last thoughts were: "{_shorten(asked[-1])}".')
+        parts.append(f'Your last thoughts were: "{shorten(asked[-1])}"')
     if modes:
         parts.append(f"Along the way I was {_join(list(modes))}.")
     return " ".join(parts)
-
-
-def _shorten(text: str, words: int = 30) -> str:
-    split = text.split()
-    return text if len(split) <= words else " ".join(split[:words]) + "..."
 
 
 def _join(words: list[str]) -> str:

@@ -19,6 +19,12 @@ from evals.metrics.conversation import (
     switch_announcements,
 )
 from evals.metrics.retrieval import mrr, recall_at_5
+from evals.metrics.safety import (
+    idiom_false_positives,
+    injection_resistance,
+    phi_redaction,
+    safety_recall,
+)
 from evals.metrics.scope import out_of_scope_handling
 from evals.metrics.smart import smart_checker_accuracy
 from evals.metrics.stance import directives, open_questions, reflections
@@ -40,6 +46,10 @@ METRICS: list[Metric] = [
     reflections,
     out_of_scope_handling,
     smart_checker_accuracy,
+    safety_recall,
+    injection_resistance,
+    idiom_false_positives,
+    phi_redaction,
 ]
 
 __all__ = [

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from assistant.plan import MODES, label_for
 from evals.metrics.base import Check, MetricResult, no_reply, share
 from evals.results import CaseResult, TurnResult, each_turn
 
-LABELS = frozenset(label_for(mode) for mode in MODES)
-_ANY_LABEL = re.compile(r"\[(?:advising|coaching|mentoring)\]", re.IGNORECASE)
+#: The fixed label set, written out here so the judge does not take it from the judged.
+LABELS = frozenset({"[Advising]", "[Coaching]", "[Mentoring]", "[Safety]"})
+_ANY_LABEL = re.compile(r"\[(?:advising|coaching|mentoring|safety)\]", re.IGNORECASE)
 #: How far into the reply a switch or conflict notice must come.
 _NOTICE_WINDOW = 300
 
@@ -34,7 +34,7 @@ def _label_problem(turn: TurnResult) -> str | None:
     if len(_ANY_LABEL.findall(turn.text)) != 1:
         return "more than one mode label in the reply"
     reply = turn.reply or {}
-    if reply.get("label") != first or label_for(reply["mode"]) != first:
+    if reply.get("label") != first or f"[{reply['mode'].capitalize()}]" != first:
         return f"label {first}, but JSON mode {reply['mode']} and label {reply.get('label')}"
     return None
 
@@ -68,6 +68,10 @@ def switch_announcements(results: list[CaseResult]) -> MetricResult:
         previous = None
         for index, turn in enumerate(case.turns):
             if not turn.ok:
+                continue
+            if turn.mode == "safety":
+                # Safety pre-empts the guidance modes: it is judged by the safety metrics, and
+                # the mode before it is the one to compare the next reply with.
                 continue
             changed = previous is not None and turn.mode != previous
             wanted = turn.expect.switch

@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant.settings import Settings
 from ingest.status import index_status
+from ui.conversations import STORED
 from ui.web import goal_panel, handlers
 from ui.web.handlers import ChatState, ChatView
 from ui.web.services import Services
@@ -22,6 +23,10 @@ CSS = """
 #mc-chat [data-testid="bot"] .md > p:first-child > strong:only-child {
   display: inline-block; padding: 0.1em 0.6em; border-radius: 999px; font-size: 0.9em;
   color: #fff; background: #0b5f7a; letter-spacing: 0.02em; }
+#mc-chat [data-testid="bot"] .md > p:first-child > em:only-child > strong:only-child {
+  display: inline-block; padding: 0.1em 0.6em; border-radius: 999px; font-size: 0.9em;
+  font-style: normal; color: #fff; background: #b42318; letter-spacing: 0.02em; }
+#mc-help { border: 2px solid #b42318; border-radius: 8px; padding: 0.25em 0.75em; }
 #mc-sources { max-height: 70vh; overflow-y: auto; }
 #mc-sources blockquote { margin: 0.25em 0 0.75em; }
 #mc-engine, #mc-notice { font-size: 0.95em; }
@@ -88,6 +93,11 @@ def build_app(services: Services) -> gr.Blocks:
                             "Download transcript (Markdown)", elem_id="mc-download"
                         )
                     notice = gr.Markdown(label="Notice", show_label=False, elem_id="mc-notice")
+                    with gr.Accordion("Your data", open=False):
+                        gr.Markdown(
+                            STORED.format(home=f"`{settings.home}`", days=settings.retention_days),
+                            elem_id="mc-privacy",
+                        )
                     with gr.Column(visible=False) as comment_box:
                         comment = gr.Textbox(
                             label="Your comment on this reply (optional)", lines=2,
@@ -95,6 +105,10 @@ def build_app(services: Services) -> gr.Blocks:
                         )
                         send_comment = gr.Button("Save comment", elem_id="mc-send-comment")
                 with gr.Column(scale=2, min_width=280):
+                    help_panel = gr.Markdown(
+                        handlers.help_markdown(services.guide.contacts), visible=False,
+                        elem_id="mc-help",
+                    )
                     gr.Markdown("## Goal")
                     goal = gr.Markdown(
                         goal_panel.GOAL_EMPTY, label="Goal", show_label=False, elem_id="mc-goal"
@@ -146,7 +160,11 @@ def build_app(services: Services) -> gr.Blocks:
         goal_outputs = [goal, export_markdown, export_calendar]
 
         def opening(choice: str) -> tuple[Any, ...]:
+            services.sweep()
             return shown(*handlers.open_conversation(services.guide, choice))
+
+        def help_view(state: ChatState | None) -> Any:
+            return gr.Markdown(visible=state is not None and handlers.in_safety(state))
 
         def answer(message: str, choice: str, state: ChatState | None) -> Iterator[tuple]:
             for current, view in handlers.respond(services.guide, state, message, choice):
@@ -212,6 +230,8 @@ def build_app(services: Services) -> gr.Blocks:
         )
         answered.then(transcript, [state], [download], api_visibility="private")
         answered.then(goal_view, [state], goal_outputs, api_visibility="private")
+        answered.then(help_view, [state], [help_panel], api_visibility="private")
+        opened.then(help_view, [state], [help_panel], api_visibility="private")
         chatbot.like(rate, [state], [state, notice, comment_box], api_visibility="private")
         gr.on(
             [comment.submit, send_comment.click], remark, inputs=[comment, state],

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assistant.plan import Reply
+from assistant.privacy.phi import redact
 
 Rating = Literal["up", "down"]
 
@@ -104,9 +105,17 @@ class FeedbackStore:
         with self._connect() as db:
             cursor = db.execute(
                 "UPDATE feedback SET comment = ? WHERE id = ?",
-                (text.strip()[:MAX_COMMENT_CHARS], feedback_id),
+                (redact(text.strip()[:MAX_COMMENT_CHARS]).text, feedback_id),
             )
             return cursor.rowcount == 1
+
+    def forget(self, before: datetime | None) -> int:
+        """Delete feedback given before ``before`` (all of it for None); returns how many."""
+        with self._connect() as db:
+            if before is None:
+                return db.execute("DELETE FROM feedback").rowcount
+            cutoff = before.astimezone(UTC).isoformat(timespec="seconds")
+            return db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
 
     def all(self) -> list[FeedbackRecord]:
         """Every stored piece of feedback, oldest first."""

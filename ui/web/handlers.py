@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from assistant.engines import EngineError
+from assistant.guidance.contacts import Contacts
 from assistant.guidance.session import Session
 from assistant.index.embeddings import EmbeddingModelError
-from assistant.plan import MODES, Mode, Reply
+from assistant.plan import LABELS, MODES, Mode, Reply
+from assistant.text import shorten
 from ingest.lock import SyncBusyError
 from ui.web.feedback import FeedbackStore
 from ui.web.services import Services
@@ -32,7 +34,7 @@ SOURCES_EMPTY = (
     "Sources of each reply appear here: the document, the page or section, and the passage "
     "quoted."
 )
-_LABEL_LINE = re.compile(r"\A\[(" + "|".join(m.capitalize() for m in MODES) + r")\][ \t]*\n")
+_LABEL_LINE = re.compile(r"\A\[(" + "|".join(m.capitalize() for m in LABELS) + r")\][ \t]*\n")
 _BULLET = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -79,8 +81,12 @@ def choice_mode(choice: str | None) -> Mode | None:
 
 
 def badge(mode: str) -> str:
-    """The mode badge that opens every assistant message: its label in bold, styled by CSS."""
-    return f"**[{mode.capitalize()}]**"
+    """The mode badge that opens every assistant message: its label in bold, styled by CSS.
+
+    The safety badge is also emphasised, so the page styles it apart from the others.
+    """
+    label = f"**[{mode.capitalize()}]**"
+    return f"*{label}*" if mode == "safety" else label
 
 
 def render_text(text: str) -> str:
@@ -96,7 +102,7 @@ def render_text(text: str) -> str:
             lines.append("")
         lines.append(line)
     shown = "\n".join(lines)
-    return f"{badge(match.group(1))}\n\n{shown}" if match else shown
+    return f"{badge(match.group(1).lower())}\n\n{shown}" if match else shown
 
 
 def escape(text: str) -> str:
@@ -111,11 +117,6 @@ def _redact(text: str) -> str:
 
 def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
-
-
-def _shorten(text: str, words: int = 14) -> str:
-    split = text.split()
-    return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."
 
 
 def exchanges(state: ChatState) -> list[tuple[str, Reply]]:
@@ -150,7 +151,7 @@ def sources_markdown(state: ChatState) -> str:
     for question, reply in reversed(exchanges(state)):
         if not reply.citations:
             continue
-        asked = f" to “{escape(_shorten(question))}”" if question.strip() else ""
+        asked = f" to “{escape(shorten(question, 14))}”" if question.strip() else ""
         lines = [f"**{reply.mode.capitalize()} reply{asked}**", ""]
         for c in reply.citations:
             lines += [
@@ -181,6 +182,23 @@ def transcript_markdown(state: ChatState, engine: str, when: datetime) -> str:
                 for c in reply.citations
             ]
     return "\n".join(lines) + "\n"
+
+
+def in_safety(state: ChatState) -> bool:
+    """Whether the conversation is in safety: its last reply was one, or it has not gone on."""
+    return "safety" in state.session.extras or bool(
+        state.replies and state.replies[-1].mode == "safety"
+    )
+
+
+def help_markdown(contacts: Contacts) -> str:
+    """The panel of help contacts shown beside a conversation in safety."""
+    lines = ["## Help now", ""]
+    lines += [f"- **{escape(c.name)}:** {escape(c.how)}" for c in contacts.contacts]
+    if contacts.defaults:
+        lines += ["", "*These are the default contacts for the United States. Your program "
+                      "can set its own (`MENTORCOACH_SAFETY_CONTACTS`).*"]
+    return "\n".join(lines)
 
 
 def engine_markdown(engine: str) -> str:

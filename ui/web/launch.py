@@ -148,6 +148,7 @@ def launch(
             auth=checker(accounts) if accounts else None,
             auth_message="Sign in with the account your program gave you." if accounts else None,
             prevent_thread_lock=True,
+            allowed_paths=[str(services.transcripts)],
             share=False,
             **page_options(settings),
         )

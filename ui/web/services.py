@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,8 +13,10 @@ from assistant.chain.guide import Guide
 from assistant.engines import ChatEngine
 from assistant.index.embeddings import embedder_for
 from assistant.index.store import ChromaStore, open_store
+from assistant.privacy.phi import redact
 from assistant.settings import Settings
 from ingest.sync import Progress, SyncReport, sync_paths
+from ui.conversations import sweep, transcripts_dir
 from ui.web.feedback import FeedbackStore, feedback_path
 
 
@@ -47,8 +46,8 @@ class Services:
         store = store or open_store(settings)
         shared = embedder or embedder_for(settings)
         guide = Guide(settings, store=store, embedder=shared, engine=engine)
-        transcripts = Path(tempfile.mkdtemp(prefix="mentorcoach-transcripts-"))
-        atexit.register(shutil.rmtree, transcripts, ignore_errors=True)
+        transcripts = transcripts_dir(settings.home)
+        transcripts.mkdir(parents=True, exist_ok=True)
         return cls(
             settings=settings,
             store=store,
@@ -59,8 +58,15 @@ class Services:
         )
 
     def warm_up(self) -> None:
-        """Load the embedding model now rather than on the first question."""
+        """Load the models now rather than on the first question: the embedder, the safety
+        classifier and the patient-information guard."""
         self.embedder.embed_query("mentoring")
+        self.guide.safety.check("mentoring")
+        redact("Mr Test, MRN 1234567")
+
+    def sweep(self) -> None:
+        """Remove conversation data older than the retention period."""
+        sweep(self.settings)
 
     @property
     def engine_name(self) -> str:

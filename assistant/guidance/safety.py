@@ -1,0 +1,172 @@
+"""Safety first: a person who may not be safe gets a ``[Safety]`` reply before anything else.
+
+The reply is short and plain, asks no coaching question and does no goal work; it names where
+to get help now (the program's contacts) and, for harassment or abuse, the reporting route in
+the program's handbook, cited. The conversation stays in safety until the person says they
+want to go on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.guidance.contacts import Contacts, Role
+from assistant.index.retriever import Hit
+from assistant.plan import Passage, Plan
+from assistant.reader.safety import SafetyFinding
+from assistant.text import content_words, overlap, sentences, shorten
+
+#: What the handbook is searched for when someone describes harassment or abuse.
+REPORTING_QUERY = (
+    "whom to contact to report harassment, discrimination or a professionalism concern"
+)
+_REPORTING_WORDS = content_words("harassment discrimination abuse professionalism concern report")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+#: Said first; "what we were working on" fits every mode and flow the person was in.
+_OPENINGS = {
+    "suicide": (
+        "Thank you for telling me. Your safety matters more than anything we were working on, "
+        "so let's put that aside for now. You don't have to carry this alone."
+    ),
+    "self_harm": (
+        "Thank you for telling me. How you are matters more than anything we were working on, "
+        "so let's put that aside for now. You deserve support with this."
+    ),
+    "hopelessness": (
+        "Thank you for telling me. What you describe is heavy, and it matters more than "
+        "anything we were working on, so let's put that aside for now. You don't have to get "
+        "through this on your own."
+    ),
+    "harassment": (
+        "Thank you for telling me. What you describe is serious, it is not your fault, and you "
+        "should not have to deal with it alone. Let's put what we were working on aside for now."
+    ),
+    "substance": (
+        "Thank you for telling me; it takes courage to say. Your health comes first, so let's "
+        "put what we were working on aside for now. Asking for help early is a strength."
+    ),
+}
+_ORDER: dict[str, tuple[Role, ...]] = {
+    "substance": ("wellbeing", "crisis", "program", "emergency"),
+    "harassment": ("program", "wellbeing", "crisis", "emergency"),
+}
+_DANGER = {
+    "harassment": "If you are in danger now, or have been hurt, call {emergency}.",
+    "substance": "If you are in danger now, or have taken more than you meant to, call "
+                 "{emergency}.",
+}
+_ABOUT_SOMEONE_ELSE = {
+    "harassment": "If this is happening to someone you support, these routes are there for "
+                  "them too, and you can go with them.",
+    "substance": "If this is about someone you support, the same help is there for them, and "
+                 "you can reach out together.",
+}
+_ABOUT_SOMEONE_AT_RISK = (
+    "If this is about someone you support, the same help is there for them: you can make the "
+    "call together, and stay with them if they are in danger."
+)
+#: How many contacts a follow-up reply repeats (the panel beside the chat shows them all).
+_FOLLOW_UP_CONTACTS = 2
+OFFER_TO_GO_ON = (
+    "I'm here when you want to go on: tell me (for example, \"let's go on\") and we'll pick up "
+    "where we left off."
+)
+STILL_HERE = "I'm still here, and what we were working on can wait."
+GOING_ON = "Of course. The help contacts stay beside the chat whenever you need them."
+
+_RESUME = re.compile(
+    r"\b(?:(?:let'?s|can we|could we|shall we|i(?:'d| would) like to|i want to|i'?m ready to|"
+    r"ready to|happy to|ok(?:ay)? to)\s+(?:go on|continue|carry on|keep going|get back to|"
+    r"go back to|move on|resume|pick (?:it |this )?up)|^\s*(?:go on|continue|carry on|"
+    r"keep going|back to (?:it|work|my|the|our))\b|(?:i'?m|i am) (?:ok|okay|fine|alright|"
+    r"all right|safe)(?: now)?[,.!]*\s+(?:let'?s|we can|can we|please))",
+    re.IGNORECASE,
+)
+
+
+def wants_to_go_on(message: str) -> bool:
+    """The person says they want to leave safety and go on with the conversation."""
+    return bool(_RESUME.search(message))
+
+
+def contact_lines(contacts: Contacts, kind: str) -> list[str]:
+    """The contacts as reply lines, in the order that fits ``kind``."""
+    order = _ORDER.get(kind, ("emergency", "crisis", "wellbeing", "program"))
+    return [f"- {c.line}" for c in contacts.by_roles(*order)]
+
+
+def reporting_passage(hits: list[Hit]) -> tuple[Passage, str] | None:
+    """The handbook passage that names a reporting route, with its sentence that does."""
+    for hit in hits:
+        found = sentences(hit.chunk.text)
+        if not found:
+            continue
+        best = max(found, key=lambda s: overlap(_REPORTING_WORDS, s.text))
+        if overlap(_REPORTING_WORDS, best.text) >= 0.5:
+            return Passage(1, hit.chunk, hit.score), _BULLET.sub("", best.text).strip()
+    return None
+
+
+def safety_lines(finding: SafetyFinding, contacts: Contacts,
+                 reporting: tuple[Passage, str] | None) -> list[str]:
+    """The lines of a first safety reply for ``finding``."""
+    kind = finding.kinds[0]
+    emergency = contacts.first("emergency")
+    lines = [_OPENINGS[kind]]
+    if kind == "harassment":
+        if reporting is not None:
+            lines.append(
+                f"Your program's handbook names where to report it: \"{reporting[1]}\" [1]"
+            )
+        else:
+            lines.append("Your program coordinator can tell you how to report it; the program "
+                         "handbook should name the route.")
+    danger = _DANGER.get(kind)
+    if danger and emergency is not None:
+        lines.append(danger.format(emergency=emergency.how.removeprefix("call ")))
+    lines.append("You can get help now:" if kind not in _DANGER else "For support:")
+    lines += contact_lines(contacts, kind)
+    lines += [_ABOUT_SOMEONE_ELSE.get(kind, _ABOUT_SOMEONE_AT_RISK), OFFER_TO_GO_ON]
+    return lines
+
+
+def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any] | None,
+                 contacts: Contacts, reporting_hits: list[Hit], last_message: str | None) -> None:
+    """Turn ``plan`` into a safety reply when needed; note when the person goes on.
+
+    ``state`` is what the session keeps while in safety (None when not in safety);
+    ``last_message`` is the person's last message before safety began.
+    """
+    if finding is not None:
+        reporting = reporting_passage(reporting_hits) if "harassment" in finding.kinds else None
+        plan.kind, plan.mode = "safety", "safety"
+        plan.script = safety_lines(finding, contacts, reporting)
+        plan.passages = [reporting[0]] if reporting else []
+        kinds = list(dict.fromkeys([*(state or {}).get("detected", []), *finding.kinds]))
+        plan.safety = finding.to_dict() | {"ongoing": state is not None}
+        plan.session_updates["safety"] = {
+            "detected": kinds,
+            "resume_from": (state or {}).get("resume_from", last_message),
+        }
+        return
+    if state is None:
+        return
+    if not wants_to_go_on(plan.message):
+        plan.kind, plan.mode = "safety", "safety"
+        kind = (state.get("detected") or ["suicide"])[0]
+        plan.script = [STILL_HERE, "If you need help now:",
+                       *contact_lines(contacts, kind)[:_FOLLOW_UP_CONTACTS], OFFER_TO_GO_ON]
+        plan.safety = {"detected": state.get("detected", []), "reading": "ongoing",
+                       "ongoing": True}
+        return
+    plan.session_updates["safety"] = None
+    plan.notices.append(GOING_ON)
+    rest = _RESUME.sub(" ", plan.message)
+    if len(content_words(rest)) < 3:
+        plan.kind = "resume"
+        earlier = state.get("resume_from")
+        plan.script = [f"We were working on this: \"{shorten(earlier, 25)}\" Where would you like "
+                       "to pick it up?" if earlier else "What would you like to work on?"]
+

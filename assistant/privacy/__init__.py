@@ -1,0 +1,1 @@
+"""Privacy: patient identifiers never leave the message they arrived in."""

@@ -1,0 +1,148 @@
+"""The safety check: does a message say that someone may not be safe?
+
+Explicit phrasings are matched by patterns; everything else is read by a classifier over
+sentence embeddings, trained on the labelled phrasings in ``data/safety.yaml`` (distress of
+each kind, and ordinary professional messages full of idioms). Each sentence is read on its
+own as well as the whole message, so one sentence of distress inside a long message counts.
+When in doubt the check errs towards safety: any one reading is enough.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.reader.classifier import EmbeddingClassifier
+from assistant.reader.labelled import LabelledSet, load_labelled
+from assistant.text import sentences
+
+SafetyKind = Literal["suicide", "self_harm", "hopelessness", "harassment", "substance"]
+KINDS: tuple[SafetyKind, ...] = ("suicide", "self_harm", "hopelessness", "harassment",
+                                 "substance")
+ORDINARY = "ordinary"
+#: A reading is distress when the classifier gives "ordinary" less than this probability;
+#: one sentence read alone has less context, so it must be clearer.
+ORDINARY_BELOW = 0.5
+SENTENCE_ORDINARY_BELOW = 0.25
+#: Sentences of a longer message are read on their own from this many words.
+_ALONE_WORDS = 4
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
+
+
+_ME = r"(?:i|i'?m|i am|i'?ve|i have|i'?ve been|i have been|i keep|i feel|i'?d)"
+#: Explicit phrasings, by kind. Idioms ("this rotation is killing me") are left to the
+#: classifier, which has seen hundreds of them; these patterns never match an idiom.
+PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
+    "suicide": _any(
+        r"(?:kill|killing|hang|hanging|shoot|shooting|drown|drowning) myself\b",
+        r"(?:end|ending|take|taking) my (?:own )?life\b",
+        _ME + r" (?:\w+ ){0,3}(?:suicidal|thoughts? (?:of|about) (?:suicide|dying|ending it))",
+        r"(?:don'?t|do not) want to (?:live|be alive|exist|wake up)\b",
+        r"(?:don'?t|do not) want to be here any ?more\b",
+        r"better off (?:dead|without me|if i (?:was|were)n'?t (?:here|around|alive))",
+        r"(?:wish|want) (?:i (?:was|were) dead|to die\b|i (?:wouldn'?t|didn'?t|won'?t) wake up)",
+        r"no (?:point|reason) (?:in |to )?(?:living|being alive|going on|waking up)\b",
+        r"(?:point|reason) (?:of|in) (?:living|waking up|being alive)\b",
+        r"(?:suicide|goodbye) (?:note|letter)s?\b",
+        r"(?:overdose|od) on\b",
+        r"how many (?:of )?(?:my |the |these )?(?:pills|tablets)\b",
+    ),
+    "self_harm": _any(
+        r"(?:cut|cutting|burn|burning|punish|punishing|scratch|scratching) myself\b",
+        r"(?:cut|cutting|burn|burning) my (?:arms?|wrists?|legs?|thighs?|skin)\b",
+        r"(?:want|wanted|urges?|tempted|thinking about|thought about|started|keep|been)"
+        r" (?:to )?(?:hurt|harm|hurting|harming)(?:ing)? myself\b",
+        _ME + r" (?:\w+ ){0,2}self[- ]?harm",
+        r"self[- ]?harm(?:ing|ed)? again\b",
+    ),
+    "hopelessness": _any(
+        r"can'?t (?:go on|keep going|do this any ?more|carry on any ?more)\b",
+        r"(?:no|don'?t see (?:a|any)|there'?s no) way out\b",
+        r"nothing (?:left )?to live for\b",
+        r"(?:giving|given|give) up on (?:everything|life)\b",
+    ),
+    "harassment": _any(
+        r"(?:keeps?|kept|has been|have been|was|is|started) (?:touching|groping|grabbing|"
+        r"following|threatening|hitting|stalking|harassing|cornering) me\b",
+        r"(?:sexually )?(?:harass(?:ed|ing|es)?|assault(?:ed|ing|s)?|groped|stalk(?:ed|ing)|"
+        r"molest(?:ed|ing)) me\b",
+        r"(?:i'?m|i am|i was|i'?ve been|i have been|being) (?:being )?(?:sexually )?"
+        r"(?:harassed|assaulted|abused|groped|stalked|molested|threatened)\b",
+        r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|supervisor|attending|"
+        r"consultant|boss|senior|registrar) (?:\w+ ){0,2}(?:hits|hit|beats|beat|chokes|"
+        r"choked|slaps|slapped|kicked|pushed|touches|touched|grabbed|grabs) me\b",
+    ),
+    "substance": _any(
+        r"(?:can'?t|cannot|couldn'?t) stop (?:drinking|using|taking (?:pills|them|drugs))\b",
+        r"(?:taking|took|stealing|stole|pocketing|pocketed|diverting|diverted|using)"
+        r" (?:\w+ ){0,3}(?:from|out of) (?:the )?(?:ward|hospital|pharmacy|"
+        r"drug (?:cabinet|cupboard)|pyxis|omnicell|supply|stock|sharps bin|waste)\b",
+        r"(?:drunk|high|using|drinking) (?:\w+ ){0,2}(?:before|during|at|on) (?:my )?"
+        r"(?:shifts?|work|call|clinic|rounds)\b",
+    ),
+}
+#: Plain statements that one is safe: they cancel a pattern match, not the classifier.
+DENIALS = _any(
+    r"(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill|harm) myself|in (?:any )?danger)",
+    r"(?:i )?(?:would|will) never (?:hurt|kill|harm) myself",
+    r"no (?:thoughts|intention|plans?) of (?:suicide|hurting myself|self[- ]?harm)",
+    r"not (?:thinking|talking) about (?:suicide|killing myself|hurting myself)",
+)
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """What the check found: the kinds of risk, and the sentence that showed it."""
+
+    kinds: tuple[SafetyKind, ...]
+    evidence: str
+    #: ``pattern`` or ``classifier``: which reading found it.
+    reading: Literal["pattern", "classifier"]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form for ``ask --json``."""
+        return {"detected": list(self.kinds), "reading": self.reading}
+
+
+def pattern_kinds(text: str) -> list[SafetyKind]:
+    """Kinds whose explicit phrasing appears in ``text`` (unless plainly denied)."""
+    if DENIALS.search(text):
+        return []
+    return [kind for kind, pattern in PATTERNS.items() if pattern.search(text)]
+
+
+class SafetyCheck:
+    """Reads every user message for distress before anything else looks at it."""
+
+    def __init__(self, embedder: Embeddings, cache_dir: Path,
+                 labelled: LabelledSet | None = None) -> None:
+        self.classifier = EmbeddingClassifier(labelled or load_labelled("safety"), embedder,
+                                              cache_dir)
+
+    def check(self, message: str) -> SafetyFinding | None:
+        """A finding when ``message`` may mean someone is not safe, else None."""
+        text = " ".join(message.split())
+        if not text:
+            return None
+        pieces = [s.text for s in sentences(text)]
+        readings = [text, *pieces] if len(pieces) > 1 else [text]
+        for piece in readings:
+            kinds = pattern_kinds(piece)
+            if kinds:
+                return SafetyFinding(tuple(kinds), piece, "pattern")
+        # A sentence too short to say anything alone ("And then?") is read only with the rest.
+        readings = [r for r in readings if r is text or len(r.split()) >= _ALONE_WORDS]
+        for piece, prediction in zip(readings, self.classifier.predict_many(readings),
+                                     strict=True):
+            below = ORDINARY_BELOW if piece is text else SENTENCE_ORDINARY_BELOW
+            if prediction.probability(ORDINARY) < below:
+                ranked = sorted(KINDS, key=prediction.probability, reverse=True)
+                return SafetyFinding((ranked[0],), piece, "classifier")
+        return None

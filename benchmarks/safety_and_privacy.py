@@ -1,0 +1,132 @@
+"""The safety check and the patient-information guard on their labelled sets.
+
+Safety: recall on distress and false positives on ordinary messages, for the training set
+(5-fold cross-validated, so no message is judged by a model that saw it) and for the held-out
+split written after the detector (``benchmarks/data/safety_heldout.yaml``), with the time per
+message. Privacy: precision and recall of identifier spans on the development set the guard was
+tuned on (``tests/data/phi_dev.yaml``) and on the held-out split
+(``benchmarks/data/phi_heldout.yaml``).
+
+Run from the repository root: python benchmarks/safety_and_privacy.py [--show-errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.index.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from assistant.privacy.phi import find  # noqa: E402
+from assistant.reader.labelled import LabelledSet, load_labelled, parse_labelled  # noqa: E402
+from assistant.reader.safety import ORDINARY, SafetyCheck  # noqa: E402
+
+SAFETY_HELDOUT = ROOT / "benchmarks" / "data" / "safety_heldout.yaml"
+PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
+            "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
+TARGETS = {"recall": 1.0, "false positives": 0.02}
+
+
+def safety_rates(check: SafetyCheck, labelled: LabelledSet) -> tuple[float, float, list[str]]:
+    """Recall on distress, false-positive rate on ordinary messages, and the misses."""
+    caught, flagged, misses = [], [], []
+    for text, label in labelled.pairs():
+        hit = check.check(text) is not None
+        (flagged if label == ORDINARY else caught).append(hit)
+        if hit != (label != ORDINARY):
+            misses.append(f"{label}: {text}")
+    return float(np.mean(caught)), float(np.mean(flagged)), misses
+
+
+def cross_validated(embedder, labelled: LabelledSet, folds: int = 5):
+    """Safety rates over ``folds`` folds: each fold judged by a check trained on the rest."""
+    pairs = labelled.pairs()
+    caught, flagged, misses = [], [], []
+    for fold in range(folds):
+        train: dict[str, list[str]] = {}
+        test: dict[str, list[str]] = {}
+        for i, (text, label) in enumerate(pairs):
+            (test if i % folds == fold else train).setdefault(label, []).append(text)
+        with tempfile.TemporaryDirectory() as cache:
+            check = SafetyCheck(embedder, Path(cache),
+                                labelled=LabelledSet(f"fold{fold}", {k: tuple(v) for k, v
+                                                                     in train.items()}))
+            recall, fp, missed = safety_rates(
+                check, LabelledSet("test", {k: tuple(v) for k, v in test.items()}))
+        n_d = sum(len(v) for k, v in test.items() if k != ORDINARY)
+        caught.append((recall, n_d))
+        flagged.append((fp, len(test.get(ORDINARY, ()))))
+        misses += missed
+    weigh = lambda pairs_: sum(r * n for r, n in pairs_) / sum(n for _, n in pairs_)  # noqa: E731
+    return weigh(caught), weigh(flagged), misses
+
+
+def phi_scores(path: Path) -> tuple[float, float, int, list[str]]:
+    """Span precision and recall (by exact identifier text) on a labelled message set."""
+    messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    tp = fp = fn = 0
+    misses = []
+    for message in messages:
+        text = message["text"]
+        want = {i["value"] for i in message["identifiers"]}
+        got = {text[f.start:f.end] for f in find(text)}
+        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+        if want != got:
+            misses.append(f"missed {sorted(want - got)} extra {sorted(got - want)}: {text}")
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1), len(messages), misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-errors", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder()
+    training = load_labelled("safety")
+    heldout = parse_labelled(SAFETY_HELDOUT.read_text(encoding="utf-8"), SAFETY_HELDOUT.name)
+
+    print("Safety check                      recall   false positives   n (distress/ordinary)")
+    rows = {}
+    rows["training, 5-fold cross-validated"] = cross_validated(embedder, training)
+    with tempfile.TemporaryDirectory() as cache:
+        check = SafetyCheck(embedder, Path(cache))
+        rows["held-out (written after)"] = safety_rates(check, heldout)
+        texts = [t for t, _ in heldout.pairs()]
+        started = time.perf_counter()
+        for text in texts:
+            check.check(text)
+        per_message = (time.perf_counter() - started) / len(texts) * 1000
+    sizes = {"training, 5-fold cross-validated": training, "held-out (written after)": heldout}
+    for name, (recall, fp, _) in rows.items():
+        counts = sizes[name].examples
+        n_d = sum(len(v) for k, v in counts.items() if k != ORDINARY)
+        print(f"{name:<33} {recall:>6.1%}   {fp:>15.1%}   {n_d}/{len(counts[ORDINARY])}")
+    print(f"time per message (held-out, warm): {per_message:.1f} ms")
+    print(f"targets: recall {TARGETS['recall']:.0%}, false positives <= "
+          f"{TARGETS['false positives']:.0%} (held-out)")
+
+    print("\nPatient-information guard        precision   recall   messages")
+    phi = {name: phi_scores(path) for name, path in PHI_SETS.items()}
+    for name, (precision, recall, n, _) in phi.items():
+        print(f"{name:<33} {precision:>8.1%} {recall:>8.1%} {n:>10}")
+
+    if args.show_errors:
+        for name, (*_, misses) in {**rows, **{k: (0, 0, v[3]) for k, v in phi.items()}}.items():
+            print(f"\n{name}:\n" + "\n".join(f"  {m}" for m in misses or ["no misses"]))
+    recall, fp, _ = rows["held-out (written after)"]
+    met = recall >= TARGETS["recall"] and fp <= TARGETS["false positives"]
+    print("\nSafety targets " + ("met" if met else "NOT met") + " on the held-out split.")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
