@@ -81,7 +81,9 @@ def _case(result: CaseResult, failures: list[Failure]) -> dict[str, Any]:
             {
                 "message": t.message,
                 "choice": t.choice,
-                "expect": t.expect.model_dump(exclude_defaults=True),
+                # The identifiers a case lists are patient data too: the report counts them.
+                "expect": t.expect.model_dump(exclude_defaults=True, exclude={"redacted"})
+                | ({"redacted": len(t.expect.redacted)} if t.expect.redacted else {}),
                 "reply": t.reply,
                 "error": t.error,
                 "seconds": t.seconds,

@@ -18,6 +18,7 @@ from rich.progress import (
 
 from assistant.chain.guide import Guide
 from assistant.guidance.session import Session
+from assistant.privacy.phi import redact
 from assistant.smart import check_goal
 from evals.cases import Case
 from evals.evidence import retrieved_sources, stored_texts, support_scores
@@ -38,7 +39,8 @@ def run_case(guide: Guide, case: Case) -> CaseResult:
     start = perf_counter()
     turns: list[TurnResult] = []
     for turn in case.turns:
-        result = TurnResult(turn.message, turn.choice, turn.expect)
+        # The report keeps the message as the guide kept it: patient identifiers removed.
+        result = TurnResult(redact(turn.message).text, turn.choice, turn.expect)
         turns.append(result)
         if any(not t.ok for t in turns[:-1]):
             result.error = "not run: an earlier turn failed"

@@ -1,8 +1,11 @@
-"""Every test gets its own MENTORCOACH_HOME; the embedding model is shared across the run."""
+"""Every test gets its own MENTORCOACH_HOME; the embedding model and the fitted classifiers
+(one cache folder) are shared across the run."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,13 +13,22 @@ import pytest
 
 from assistant.settings import Settings, get_settings
 
+CACHE = "MENTORCOACH_CACHE_DIR"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache folder for the run, so each classifier is fitted once, never in ~/.cache."""
+    folder = tempfile.mkdtemp(prefix="mentorcoach-test-cache-")
+    os.environ[CACHE] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point all state at a temporary folder and forget cached settings around each test."""
     home = tmp_path / "home"
     for name in list(os.environ):
-        if name.startswith("MENTORCOACH_"):
+        if name.startswith("MENTORCOACH_") and name != CACHE:
             monkeypatch.delenv(name)
     monkeypatch.setenv("MENTORCOACH_HOME", str(home))
     get_settings.cache_clear()

@@ -179,3 +179,35 @@ def test_staff_see_the_corpus_and_add_a_document(app, browser, tmp_path):
         page.screenshot(path=SHOTS / "corpus.png", full_page=True)
     finally:
         page.close()
+
+
+def test_a_safety_reply_shows_its_own_badge_and_the_help_contacts(app, browser):
+    url, _ = app
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url)
+        badge(page, "Coaching").first.wait_for(timeout=30_000)
+        assert not page.locator("#mc-help").is_visible()
+        page.locator("#mc-message textarea").fill(
+            "Lately I think everyone would be better off without me.")
+        page.keyboard.press("Enter")
+
+        safety = badge(page, "Safety").first
+        safety.wait_for(timeout=30_000)
+        colours = [b.evaluate("e => getComputedStyle(e).backgroundColor")
+                   for b in (safety, badge(page, "Coaching").first)]
+        assert colours[0] == "rgb(180, 35, 24)" and colours[0] != colours[1]
+        panel = page.locator("#mc-help")
+        panel.wait_for(state="visible", timeout=10_000)
+        assert "988" in panel.inner_text() and "911" in panel.inner_text()
+        assert "default contacts for the United States" in panel.inner_text()
+        page.screenshot(path=SHOTS / "chat-safety.png", full_page=True)
+
+        page.locator("#mc-message textarea").fill("ok")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.querySelectorAll('#mc-chat [data-testid=\"bot\"]').length >= 3",
+            timeout=30_000)
+        assert panel.is_visible(), "the contacts stay while the conversation is in safety"
+    finally:
+        page.close()

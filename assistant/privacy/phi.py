@@ -228,6 +228,8 @@ _OURS = {
     "STREET_ADDRESS": lambda text: [m.span() for m in _ADDRESS.finditer(text)],
     "PHONE_SHAPE": lambda text: [m.span() for m in _PHONE_SHAPE.finditer(text)],
 }
+#: How many characters may separate a name from the record number that follows it.
+_BESIDE = 12
 #: Generic mailboxes of services are not a person's contact details.
 _SERVICE_MAILBOX = re.compile(
     r"^(?:info|office|admin|help|support|hr|noreply|no-reply|contact|enquiries|wellbeing|"
@@ -304,7 +306,22 @@ def find(text: str) -> list[Found]:
         if kept and item.start < kept[-1].end:
             continue  # the longer, earlier span wins
         kept.append(item)
-    return _with_repeats(text, kept)
+    return _with_repeats(text, _named_beside(text, kept))
+
+
+def _named_beside(text: str, found: list[Found]) -> list[Found]:
+    """A full name written right before a record number or birth date is that patient's,
+    even where a sentence starts with it ("Harold Jenkins, MRN 4482913")."""
+    records = [f.start for f in found if f.kind in ("mrn", "date_of_birth", "id_number")]
+    extra = []
+    for match in _UNTITLED.finditer(text):
+        span = _trimmed(text, *match.span("name"))
+        if span is None or len(text[span[0]:span[1]].split()) < 2:
+            continue
+        gap = min((r - span[1] for r in records if r >= span[1]), default=99)
+        if gap <= _BESIDE and not any(f.start <= span[0] < f.end for f in found):
+            extra.append(Found("patient_name", *span))
+    return sorted([*found, *extra], key=lambda f: f.start)
 
 
 def _with_repeats(text: str, found: list[Found]) -> list[Found]:

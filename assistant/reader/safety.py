@@ -51,7 +51,8 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"no (?:point|reason) (?:in |to )?(?:living|being alive|going on|waking up)\b",
         r"(?:point|reason) (?:of|in) (?:living|waking up|being alive)\b",
         r"(?:suicide|goodbye) (?:note|letter)s?\b",
-        r"(?:overdose|od) on\b",
+        r"(?:thinking about|thought about|want to|wanted to|going to|plan to|planning to|"
+        r"tempted to|urge to) (?:\w+ ){0,2}(?:overdos(?:e|ing)|od)\b",
         r"how many (?:of )?(?:my |the |these )?(?:pills|tablets)\b",
     ),
     "self_harm": _any(
