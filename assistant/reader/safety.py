@@ -26,7 +26,7 @@ KINDS: tuple[SafetyKind, ...] = ("suicide", "self_harm", "hopelessness", "harass
 ORDINARY = "ordinary"
 #: A reading is distress when the classifier gives "ordinary" less than this probability;
 #: one sentence read alone has less context, so it must be clearer.
-ORDINARY_BELOW = 0.5
+ORDINARY_BELOW = 0.6
 SENTENCE_ORDINARY_BELOW = 0.25
 #: Sentences of a longer message are read on their own from this many words.
 _ALONE_WORDS = 4
