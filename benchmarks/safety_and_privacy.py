@@ -31,7 +31,13 @@ from assistant.privacy.phi import find  # noqa: E402
 from assistant.reader.labelled import LabelledSet, load_labelled, parse_labelled  # noqa: E402
 from assistant.reader.safety import ORDINARY, SafetyCheck  # noqa: E402
 
-SAFETY_HELDOUT = ROOT / "benchmarks" / "data" / "safety_heldout.yaml"
+#: Held-out A was written after the first detector and looked at once while tuning its
+#: thresholds; held-out B was written after the final detector and never used for tuning.
+SAFETY_HELDOUT = {"held-out A (seen once in tuning)": ROOT / "benchmarks" / "data" /
+                  "safety_heldout.yaml",
+                  "held-out B (written after)": ROOT / "benchmarks" / "data" /
+                  "safety_heldout_b.yaml"}
+FINAL = "held-out B (written after)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}
@@ -92,24 +98,24 @@ def main() -> int:
     args = parser.parse_args()
     embedder = SentenceTransformerEmbedder()
     training = load_labelled("safety")
-    heldout = parse_labelled(SAFETY_HELDOUT.read_text(encoding="utf-8"), SAFETY_HELDOUT.name)
+    sets = {"training, 5-fold cross-validated": training}
+    sets |= {name: parse_labelled(path.read_text(encoding="utf-8"), path.name)
+             for name, path in SAFETY_HELDOUT.items() if path.exists()}
 
-    print("Safety check                      recall   false positives   n (distress/ordinary)")
-    rows = {}
-    rows["training, 5-fold cross-validated"] = cross_validated(embedder, training)
+    print("Safety check                          recall   false positives   n (distress/ordinary)")
+    rows = {"training, 5-fold cross-validated": cross_validated(embedder, training)}
     with tempfile.TemporaryDirectory() as cache:
         check = SafetyCheck(embedder, Path(cache))
-        rows["held-out (written after)"] = safety_rates(check, heldout)
-        texts = [t for t, _ in heldout.pairs()]
+        check.check("warm up")
         started = time.perf_counter()
-        for text in texts:
-            check.check(text)
-        per_message = (time.perf_counter() - started) / len(texts) * 1000
-    sizes = {"training, 5-fold cross-validated": training, "held-out (written after)": heldout}
+        for name, labelled in list(sets.items())[1:]:
+            rows[name] = safety_rates(check, labelled)
+        checked = sum(len(s.pairs()) for s in list(sets.values())[1:])
+        per_message = (time.perf_counter() - started) / max(checked, 1) * 1000
     for name, (recall, fp, _) in rows.items():
-        counts = sizes[name].examples
+        counts = sets[name].examples
         n_d = sum(len(v) for k, v in counts.items() if k != ORDINARY)
-        print(f"{name:<33} {recall:>6.1%}   {fp:>15.1%}   {n_d}/{len(counts[ORDINARY])}")
+        print(f"{name:<37} {recall:>6.1%}   {fp:>15.1%}   {n_d}/{len(counts[ORDINARY])}")
     print(f"time per message (held-out, warm): {per_message:.1f} ms")
     print(f"targets: recall {TARGETS['recall']:.0%}, false positives <= "
           f"{TARGETS['false positives']:.0%} (held-out)")
@@ -122,9 +128,9 @@ def main() -> int:
     if args.show_errors:
         for name, (*_, misses) in {**rows, **{k: (0, 0, v[3]) for k, v in phi.items()}}.items():
             print(f"\n{name}:\n" + "\n".join(f"  {m}" for m in misses or ["no misses"]))
-    recall, fp, _ = rows["held-out (written after)"]
+    recall, fp, _ = rows.get(FINAL, rows[list(rows)[-1]])
     met = recall >= TARGETS["recall"] and fp <= TARGETS["false positives"]
-    print("\nSafety targets " + ("met" if met else "NOT met") + " on the held-out split.")
+    print(f"\nSafety targets {'met' if met else 'NOT met'} on {FINAL}.")
     return 0 if met else 1
 
 

@@ -69,9 +69,17 @@ _ABOUT_SOMEONE_AT_RISK = (
 )
 #: How many contacts a follow-up reply repeats (the panel beside the chat shows them all).
 _FOLLOW_UP_CONTACTS = 2
+CHECKING_IN = (
+    "I may have misread you, but what you wrote made me want to check in before anything else: "
+    "if you are not safe, or someone you support is not, please reach out now."
+)
 OFFER_TO_GO_ON = (
     "I'm here when you want to go on: tell me (for example, \"let's go on\") and we'll pick up "
     "where we left off."
+)
+IF_MISREAD = (
+    "If I misread you, tell me (for example, \"you misread me\" or \"let's go on\") and we'll "
+    "carry on where we were."
 )
 STILL_HERE = "I'm still here, and what we were working on can wait."
 GOING_ON = "Of course. The help contacts stay beside the chat whenever you need them."
@@ -81,7 +89,10 @@ _RESUME = re.compile(
     r"ready to|happy to|ok(?:ay)? to)\s+(?:go on|continue|carry on|keep going|get back to|"
     r"go back to|move on|resume|pick (?:it |this )?up)|^\s*(?:go on|continue|carry on|"
     r"keep going|back to (?:it|work|my|the|our))\b|(?:i'?m|i am) (?:ok|okay|fine|alright|"
-    r"all right|safe)(?: now)?[,.!]*\s+(?:let'?s|we can|can we|please))",
+    r"all right|safe)(?: now)?[,.!]*\s+(?:let'?s|we can|can we|please)|"
+    r"(?:you )?misread|(?:i )?didn'?t mean (?:it )?(?:like that|that way|literally)|"
+    r"(?:just|only) (?:an? )?(?:expression|figure of speech|joke|saying)|not literally|"
+    r"i was (?:joking|kidding|exaggerating))",
     re.IGNORECASE,
 )
 
@@ -89,6 +100,11 @@ _RESUME = re.compile(
 def wants_to_go_on(message: str) -> bool:
     """The person says they want to leave safety and go on with the conversation."""
     return bool(_RESUME.search(message))
+
+
+def _says_little_else(message: str) -> bool:
+    """Besides wanting to go on, the message says almost nothing."""
+    return len(content_words(_RESUME.sub(" ", message))) < 3
 
 
 def contact_lines(contacts: Contacts, kind: str) -> list[str]:
@@ -114,7 +130,7 @@ def safety_lines(finding: SafetyFinding, contacts: Contacts,
     """The lines of a first safety reply for ``finding``."""
     kind = finding.kinds[0]
     emergency = contacts.first("emergency")
-    lines = [_OPENINGS[kind]]
+    lines = [CHECKING_IN if finding.unsure else _OPENINGS[kind]]
     if kind == "harassment":
         if reporting is not None:
             lines.append(
@@ -128,7 +144,8 @@ def safety_lines(finding: SafetyFinding, contacts: Contacts,
         lines.append(danger.format(emergency=emergency.how.removeprefix("call ")))
     lines.append("You can get help now:" if kind not in _DANGER else "For support:")
     lines += contact_lines(contacts, kind)
-    lines += [_ABOUT_SOMEONE_ELSE.get(kind, _ABOUT_SOMEONE_AT_RISK), OFFER_TO_GO_ON]
+    lines += [_ABOUT_SOMEONE_ELSE.get(kind, _ABOUT_SOMEONE_AT_RISK),
+              IF_MISREAD if finding.unsure else OFFER_TO_GO_ON]
     return lines
 
 
@@ -139,6 +156,11 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
     ``state`` is what the session keeps while in safety (None when not in safety);
     ``last_message`` is the person's last message before safety began.
     """
+    if finding is not None and state is not None and finding.reading == "classifier" \
+            and wants_to_go_on(plan.message) and _says_little_else(plan.message):
+        # "You misread me" reads like distress to the classifier; saying one wants to go on is
+        # trusted unless the message says more (explicit phrasings are patterns and count).
+        finding = None
     if finding is not None:
         reporting = reporting_passage(reporting_hits) if "harassment" in finding.kinds else None
         plan.kind, plan.mode = "safety", "safety"
@@ -163,8 +185,7 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         return
     plan.session_updates["safety"] = None
     plan.notices.append(GOING_ON)
-    rest = _RESUME.sub(" ", plan.message)
-    if len(content_words(rest)) < 3:
+    if _says_little_else(plan.message):
         plan.kind = "resume"
         earlier = state.get("resume_from")
         plan.script = [f"We were working on this: \"{shorten(earlier, 25)}\" Where would you like "

@@ -26,7 +26,7 @@ from assistant.text import stems
 #: Inverse regularisation strength of the logistic regression, and the weight of the lexical
 #: features against the embedding (both chosen by cross-validation on the safety set).
 REGULARISATION = 4.0
-LEXICAL_WEIGHT = 2.5
+LEXICAL_WEIGHT = 1.5
 
 
 @dataclass(frozen=True)

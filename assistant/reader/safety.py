@@ -26,8 +26,11 @@ KINDS: tuple[SafetyKind, ...] = ("suicide", "self_harm", "hopelessness", "harass
 ORDINARY = "ordinary"
 #: A reading is distress when the classifier gives "ordinary" less than this probability;
 #: one sentence read alone has less context, so it must be clearer.
-ORDINARY_BELOW = 0.6
+ORDINARY_BELOW = 0.5
 SENTENCE_ORDINARY_BELOW = 0.25
+#: A classifier reading is unsure when "ordinary" still has at least this share of the
+#: threshold's probability.
+UNSURE_FROM = 0.5
 #: Sentences of a longer message are read on their own from this many words.
 _ALONE_WORDS = 4
 
@@ -51,6 +54,9 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"no (?:point|reason) (?:in |to )?(?:living|being alive|going on|waking up)\b",
         r"(?:point|reason) (?:of|in) (?:living|waking up|being alive)\b",
         r"(?:suicide|goodbye) (?:note|letter)s?\b",
+        r"(?:i|i'?m|i keep|i can'?t stop|been|keep) (?:\w+ ){0,2}thinking (?:about|of) "
+        r"(?:suicide|killing myself|ending (?:it all|my life)|dying)\b"
+        r"(?! (?:prevention|risk|awareness|training|screening))",
         r"(?:thinking about|thought about|want to|wanted to|going to|plan to|planning to|"
         r"tempted to|urge to) (?:\w+ ){0,2}(?:overdos(?:e|ing)|od)\b",
         r"how many (?:of )?(?:my |the |these )?(?:pills|tablets)\b",
@@ -98,6 +104,21 @@ DENIALS = _any(
 )
 
 
+#: Phrasings whose object makes them plainly not about life, read as their literal sense
+#: before the classifier sees them ("ending things with my mentor" is about the mentoring).
+LITERAL_SENSE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bend(?:ing|ed|s)? (?:things|it) (?=with (?:my|our|the|a|this|her|his)\b)",
+                re.IGNORECASE), "ending the relationship "),
+]
+
+
+def literal(text: str) -> str:
+    """``text`` with each plainly non-literal phrasing replaced by its literal sense."""
+    for pattern, sense in LITERAL_SENSE:
+        text = pattern.sub(sense, text)
+    return text
+
+
 @dataclass(frozen=True)
 class SafetyFinding:
     """What the check found: the kinds of risk, and the sentence that showed it."""
@@ -106,10 +127,13 @@ class SafetyFinding:
     evidence: str
     #: ``pattern`` or ``classifier``: which reading found it.
     reading: Literal["pattern", "classifier"]
+    #: The classifier was unsure (an idiom read as distress looks like this): the reply
+    #: checks in and says it may have misread, rather than assuming the worst.
+    unsure: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form for ``ask --json``."""
-        return {"detected": list(self.kinds), "reading": self.reading}
+        return {"detected": list(self.kinds), "reading": self.reading, "unsure": self.unsure}
 
 
 def pattern_kinds(text: str) -> list[SafetyKind]:
@@ -140,10 +164,11 @@ class SafetyCheck:
                 return SafetyFinding(tuple(kinds), piece, "pattern")
         # A sentence too short to say anything alone ("And then?") is read only with the rest.
         readings = [r for r in readings if r is text or len(r.split()) >= _ALONE_WORDS]
-        for piece, prediction in zip(readings, self.classifier.predict_many(readings),
-                                     strict=True):
+        predictions = self.classifier.predict_many([literal(r) for r in readings])
+        for piece, prediction in zip(readings, predictions, strict=True):
             below = ORDINARY_BELOW if piece is text else SENTENCE_ORDINARY_BELOW
             if prediction.probability(ORDINARY) < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
-                return SafetyFinding((ranked[0],), piece, "classifier")
+                unsure = prediction.probability(ORDINARY) >= UNSURE_FROM * below
+                return SafetyFinding((ranked[0],), piece, "classifier", unsure)
         return None
