@@ -161,12 +161,18 @@ def summarise(session: Session) -> str:
     modes = list(dict.fromkeys(t.mode for t in session.history if t.mode and t.mode != "safety"))
     parts = []
     if asked:
-        parts.append(f'You came with this: "{shorten(asked[0])}"')
+        parts.append(f"You came with this: {_quoted(asked[0])}")
     if len(asked) > 1:
-        parts.append(f'Your last thoughts were: "{shorten(asked[-1])}"')
+        parts.append(f"Your last thoughts were: {_quoted(asked[-1])}")
     if modes:
         parts.append(f"Along the way I was {_join(list(modes))}.")
     return " ".join(parts)
+
+
+def _quoted(text: str) -> str:
+    """``text`` shortened and quoted as a sentence of its own (a full stop only if it has none)."""
+    short = shorten(text)
+    return f'"{short}"' + ("" if short.endswith((".", "?", "!", "...")) else ".")
 
 
 def _join(words: list[str]) -> str:
