@@ -155,6 +155,8 @@ def test_the_conversation_stays_in_safety_until_the_person_wants_to_go_on(guide:
     follow_up = guide.ask(session, "ok")
     assert follow_up.mode == "safety" and "let's go on" in follow_up.text
     assert guide.ask(session, "What should the paper be about?").mode == "safety"
+    called = guide.ask(session, "I called the wellbeing service this morning.")
+    assert called.mode == "safety" and "I'm glad you reached out." in called.text
     back = guide.ask(session, "Thanks. I'm okay now, let's go on.")
     assert back.mode == "coaching" and "safety" not in session.extras
     assert "publish a paper" in back.text, "picks up where the conversation left off"
@@ -187,3 +189,13 @@ def test_a_language_model_never_sees_or_rewrites_a_safety_turn(starter_settings,
     reply = guide.ask(Session(), "Some days I wonder what the point of waking up is.")
     assert reply.mode == "safety" and reply.engine == "offline"
     assert engine.history == []
+
+
+def test_a_mentor_telling_of_a_mentee_at_risk_is_told_what_to_do_for_her(guide: Guide) -> None:
+    reply = guide.ask(Session(), "My mentee told me last night that she has been thinking about "
+                                 "ending her life. What do I do?")
+    assert reply.mode == "safety" and reply.safety["about_someone_else"] is True
+    assert "Your safety matters" not in reply.text and "Help they can reach now" in reply.text
+    (citation,) = reply.citations
+    assert citation.source == "wellbeing-and-when-to-refer.md"
+    assert "should not leave the mentee alone" in citation.quote

@@ -18,7 +18,7 @@ from assistant.engines.offline import OfflineComposer
 from assistant.guidance.contacts import load_contacts
 from assistant.guidance.cues import explicit_cue
 from assistant.guidance.policy import TurnInput, plan_turn
-from assistant.guidance.safety import REPORTING_QUERY
+from assistant.guidance.safety import guidance_query
 from assistant.guidance.session import Session
 from assistant.index.embeddings import embedder_for
 from assistant.index.retriever import HybridRetriever
@@ -91,21 +91,21 @@ class Guide:
         session: Session = inputs["session"]
         finding = inputs["finding"]
         if finding is not None:
-            reporting = (self.retriever.search(REPORTING_QUERY)
-                         if "harassment" in finding.kinds else [])
-            return inputs | {"hits": [], "reporting": reporting}
+            query = guidance_query(finding)
+            guidance = self.retriever.search(query) if query else []
+            return inputs | {"hits": [], "guidance": guidance}
         query = message.strip()
         if query and len(query.split()) < _SHORT_FOLLOW_UP:
             earlier = [t.text for t in session.history if t.role == "user"]
             query = " ".join([*earlier[-1:], query])
         if inputs["choice"] == "mentoring" or explicit_cue(message) == "mentoring":
             query += _EXPERIENCE_HINT
-        return inputs | {"hits": self.retriever.search(query) if query else [], "reporting": []}
+        return inputs | {"hits": self.retriever.search(query) if query else [], "guidance": []}
 
     def _plan(self, inputs: dict[str, Any]) -> dict[str, Any]:
         turn = TurnInput(inputs["message"], inputs["session"], inputs["choice"], inputs["hits"],
                          safety=inputs["finding"], contacts=self.contacts,
-                         reporting=inputs["reporting"])
+                         guidance=inputs["guidance"])
         plan = plan_turn(turn)
         redaction = inputs["redaction"]
         if redaction.notice:

@@ -54,8 +54,8 @@ class TurnInput:
     #: What the safety check found in this message, if anything.
     safety: SafetyFinding | None = None
     contacts: Contacts = field(default_factory=lambda: load_contacts(None))
-    #: Handbook passages on reporting routes, searched when harassment or abuse is described.
-    reporting: list[Hit] = field(default_factory=list)
+    #: Corpus passages to cite with a safety reply (a reporting route, guidance for mentors).
+    guidance: list[Hit] = field(default_factory=list)
 
 
 Step = Callable[[Plan, TurnInput], None]
@@ -66,7 +66,7 @@ def safety_first(plan: Plan, turn: TurnInput) -> None:
     person wants to go on."""
     asked = [t.text for t in turn.session.history if t.role == "user" and t.text.strip()]
     safety.safety_first(plan, turn.safety, turn.session.extras.get("safety"), turn.contacts,
-                        turn.reporting, asked[-1] if asked else None)
+                        turn.guidance, asked[-1] if asked else None)
 
 
 def choose_mode(plan: Plan, turn: TurnInput) -> None:

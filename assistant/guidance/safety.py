@@ -2,8 +2,9 @@
 
 The reply is short and plain, asks no coaching question and does no goal work; it names where
 to get help now (the program's contacts) and, for harassment or abuse, the reporting route in
-the program's handbook, cited. The conversation stays in safety until the person says they
-want to go on.
+the program's handbook, cited. Someone telling of a person they support (a mentor about a
+mentee at risk) is told what to do for that person, with the program's guidance cited. The
+conversation stays in safety until the person says they want to go on.
 """
 
 from __future__ import annotations
@@ -17,11 +18,21 @@ from assistant.plan import Passage, Plan
 from assistant.reader.safety import SafetyFinding
 from assistant.text import content_words, overlap, sentences, shorten
 
-#: What the handbook is searched for when someone describes harassment or abuse.
+#: What the corpus is searched for to cite with a safety reply: the handbook's reporting route
+#: for harassment or abuse, and what a mentor does when someone they support is at risk.
 REPORTING_QUERY = (
     "whom to contact to report harassment, discrimination or a professionalism concern"
 )
-_REPORTING_WORDS = content_words("harassment discrimination abuse professionalism concern report")
+SUPPORTING_QUERY = (
+    "mentee in immediate danger or with a plan to harm himself or herself: the mentor should "
+    "not leave the mentee alone and should contact emergency services"
+)
+_CITED_WORDS = {
+    REPORTING_QUERY: content_words("harassment discrimination abuse professionalism concern "
+                                   "report"),
+    SUPPORTING_QUERY: content_words("immediate danger plan harm not leave alone emergency "
+                                    "services"),
+}
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 
 #: Said first; "what we were working on" fits every mode and flow the person was in.
@@ -67,6 +78,22 @@ _ABOUT_SOMEONE_AT_RISK = (
     "If this is about someone you support, the same help is there for them: you can make the "
     "call together, and stay with them if they are in danger."
 )
+#: For someone who tells of a person they support (a mentor about a mentee).
+_HELPER_OPENING = (
+    "Thank you for telling me. What you describe needs attention before anything else, so "
+    "let's put the rest aside for now."
+)
+_HELPER_FALLBACK = {
+    "harassment": "The program coordinator can tell you both how to report it; the program "
+                  "handbook should name the route.",
+}
+_HELPER_DANGER = "If they are in danger now, stay with them and call {emergency}."
+_HELPER_CONTACTS = "Help they can reach now (you can offer to make the first contact together):"
+_HELPER_TOO = "And if this is weighing on you too, the same contacts are there for you."
+_CITED_INTRO = {
+    REPORTING_QUERY: "Your program's handbook names where to report it:",
+    SUPPORTING_QUERY: "The program's guidance for mentors says:",
+}
 #: How many contacts a follow-up reply repeats (the panel beside the chat shows them all).
 _FOLLOW_UP_CONTACTS = 2
 CHECKING_IN = (
@@ -81,6 +108,10 @@ IF_MISREAD = (
     "If I misread you, tell me (for example, \"you misread me\" or \"let's go on\") and we'll "
     "carry on where we were."
 )
+REACHED_OUT = "I'm glad you reached out."
+_REACHED_OUT = re.compile(
+    r"\b(?:called|rang|phoned|texted|spoke (?:to|with)|talked (?:to|with)|contacted|booked|"
+    r"reached out|got in touch|am seeing|'m seeing)\b", re.IGNORECASE)
 STILL_HERE = "I'm still here, and what we were working on can wait."
 GOING_ON = "Of course. The help contacts stay beside the chat whenever you need them."
 
@@ -113,48 +144,62 @@ def contact_lines(contacts: Contacts, kind: str) -> list[str]:
     return [f"- {c.line}" for c in contacts.by_roles(*order)]
 
 
-def reporting_passage(hits: list[Hit]) -> tuple[Passage, str] | None:
-    """The handbook passage that names a reporting route, with its sentence that does."""
+def guidance_query(finding: SafetyFinding) -> str | None:
+    """What to search the corpus for, to cite with the safety reply to ``finding``."""
+    if "harassment" in finding.kinds:
+        return REPORTING_QUERY
+    return SUPPORTING_QUERY if finding.about_someone_else and finding.kinds[0] != "substance" \
+        else None
+
+
+def cited_passage(query: str, hits: list[Hit]) -> tuple[Passage, str] | None:
+    """The first passage with a sentence that says what ``query`` asks, and that sentence."""
+    words = _CITED_WORDS[query]
     for hit in hits:
         found = sentences(hit.chunk.text)
         if not found:
             continue
-        best = max(found, key=lambda s: overlap(_REPORTING_WORDS, s.text))
-        if overlap(_REPORTING_WORDS, best.text) >= 0.5:
+        best = max(found, key=lambda s: overlap(words, s.text))
+        if overlap(words, best.text) >= 0.5:
             return Passage(1, hit.chunk, hit.score), _BULLET.sub("", best.text).strip()
     return None
 
 
 def safety_lines(finding: SafetyFinding, contacts: Contacts,
-                 reporting: tuple[Passage, str] | None) -> list[str]:
-    """The lines of a first safety reply for ``finding``."""
+                 cited: tuple[Passage, str] | None) -> list[str]:
+    """The lines of a first safety reply for ``finding``; ``cited`` is the corpus sentence to
+    quote (from :func:`guidance_query`'s search), if one was found."""
     kind = finding.kinds[0]
     emergency = contacts.first("emergency")
-    lines = [CHECKING_IN if finding.unsure else _OPENINGS[kind]]
-    if kind == "harassment":
-        if reporting is not None:
-            lines.append(
-                f"Your program's handbook names where to report it: \"{reporting[1]}\" [1]"
-            )
-        else:
-            lines.append("Your program coordinator can tell you how to report it; the program "
-                         "handbook should name the route.")
-    danger = _DANGER.get(kind)
+    query = guidance_query(finding)
+    helper = finding.about_someone_else
+    lines = [CHECKING_IN if finding.unsure else _HELPER_OPENING if helper else _OPENINGS[kind]]
+    if query is not None and cited is not None:
+        lines.append(f"{_CITED_INTRO[query]} \"{cited[1]}\" [1]")
+    elif kind == "harassment":
+        lines.append(_HELPER_FALLBACK["harassment"] if helper else
+                     "Your program coordinator can tell you how to report it; the program "
+                     "handbook should name the route.")
+    # The mentors' guidance, when quoted, already says what to do in danger.
+    danger = (None if helper and query == SUPPORTING_QUERY and cited else
+              _HELPER_DANGER if helper else _DANGER.get(kind))
     if danger and emergency is not None:
         lines.append(danger.format(emergency=emergency.how.removeprefix("call ")))
-    lines.append("You can get help now:" if kind not in _DANGER else "For support:")
+    lines.append(_HELPER_CONTACTS if helper else
+                 "You can get help now:" if kind not in _DANGER else "For support:")
     lines += contact_lines(contacts, kind)
-    lines += [_ABOUT_SOMEONE_ELSE.get(kind, _ABOUT_SOMEONE_AT_RISK),
-              IF_MISREAD if finding.unsure else OFFER_TO_GO_ON]
+    lines.append(_HELPER_TOO if helper else _ABOUT_SOMEONE_ELSE.get(kind, _ABOUT_SOMEONE_AT_RISK))
+    lines.append(IF_MISREAD if finding.unsure else OFFER_TO_GO_ON)
     return lines
 
 
 def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any] | None,
-                 contacts: Contacts, reporting_hits: list[Hit], last_message: str | None) -> None:
+                 contacts: Contacts, guidance_hits: list[Hit], last_message: str | None) -> None:
     """Turn ``plan`` into a safety reply when needed; note when the person goes on.
 
     ``state`` is what the session keeps while in safety (None when not in safety);
-    ``last_message`` is the person's last message before safety began.
+    ``guidance_hits`` answer :func:`guidance_query`; ``last_message`` is the person's last
+    message before safety began.
     """
     if finding is not None and state is not None and finding.reading == "classifier" \
             and wants_to_go_on(plan.message) and _says_little_else(plan.message):
@@ -162,10 +207,11 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         # trusted unless the message says more (explicit phrasings are patterns and count).
         finding = None
     if finding is not None:
-        reporting = reporting_passage(reporting_hits) if "harassment" in finding.kinds else None
+        query = guidance_query(finding)
+        cited = cited_passage(query, guidance_hits) if query else None
         plan.kind, plan.mode = "safety", "safety"
-        plan.script = safety_lines(finding, contacts, reporting)
-        plan.passages = [reporting[0]] if reporting else []
+        plan.script = safety_lines(finding, contacts, cited)
+        plan.passages = [cited[0]] if cited else []
         kinds = list(dict.fromkeys([*(state or {}).get("detected", []), *finding.kinds]))
         plan.safety = finding.to_dict() | {"ongoing": state is not None}
         plan.session_updates["safety"] = {
@@ -178,10 +224,11 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
     if not wants_to_go_on(plan.message):
         plan.kind, plan.mode = "safety", "safety"
         kind = (state.get("detected") or ["suicide"])[0]
-        plan.script = [STILL_HERE, "If you need help now:",
+        reached = [REACHED_OUT] if _REACHED_OUT.search(plan.message) else []
+        plan.script = [*reached, STILL_HERE, "If you need help now:",
                        *contact_lines(contacts, kind)[:_FOLLOW_UP_CONTACTS], OFFER_TO_GO_ON]
         plan.safety = {"detected": state.get("detected", []), "reading": "ongoing",
-                       "ongoing": True}
+                       "unsure": False, "about_someone_else": False, "ongoing": True}
         return
     plan.session_updates["safety"] = None
     plan.notices.append(GOING_ON)

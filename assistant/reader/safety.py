@@ -91,10 +91,20 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:taking|took|stealing|stole|pocketing|pocketed|diverting|diverted|using)"
         r" (?:\w+ ){0,3}(?:from|out of) (?:the )?(?:ward|hospital|pharmacy|"
         r"drug (?:cabinet|cupboard)|pyxis|omnicell|supply|stock|sharps bin|waste)\b",
-        r"(?:drunk|high|using|drinking) (?:\w+ ){0,2}(?:before|during|at|on) (?:my )?"
+        r"(?:drunk|high|using|drinking) (?:\w+ ){0,2}(?:before|during|at|on) "
+        r"(?:(?:my|his|her|their) )?"
         r"(?:shifts?|work|call|clinic|rounds)\b",
     ),
 }
+#: Someone the writer supports, and what they told or showed the writer.
+SOMEONE_ELSE = _any(
+    r"(?:my|a|our|one of my|one of our) (?:mentees?|residents?|students?|trainees?|interns?|"
+    r"fellows?|colleagues?|co-residents?|friends?|juniors?|registrars?|house officers?|"
+    r"nurses?|supervisees?|preceptees?)\b[^.?!]{0,80}\b(?:told me|said|says|mentioned|"
+    r"admitted|disclosed|texted|wrote|messaged|has been|is|was|keeps|seems|showed)\b"
+)
+_OWN = _any(r"myself\b", r"i (?:want|wish|feel|can'?t|don'?t want|have been|keep)\b",
+            r"(?:so do|me too|as do) i\b")
 #: Plain statements that one is safe: they cancel a pattern match, not the classifier.
 DENIALS = _any(
     r"(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill|harm) myself|in (?:any )?danger)",
@@ -130,10 +140,13 @@ class SafetyFinding:
     #: The classifier was unsure (an idiom read as distress looks like this): the reply
     #: checks in and says it may have misread, rather than assuming the worst.
     unsure: bool = False
+    #: The writer tells of someone they support (a mentee, a resident), not of themselves.
+    about_someone_else: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form for ``ask --json``."""
-        return {"detected": list(self.kinds), "reading": self.reading, "unsure": self.unsure}
+        return {"detected": list(self.kinds), "reading": self.reading, "unsure": self.unsure,
+                "about_someone_else": self.about_someone_else}
 
 
 def pattern_kinds(text: str) -> list[SafetyKind]:
@@ -161,7 +174,8 @@ class SafetyCheck:
         for piece in readings:
             kinds = pattern_kinds(piece)
             if kinds:
-                return SafetyFinding(tuple(kinds), piece, "pattern")
+                return SafetyFinding(tuple(kinds), piece, "pattern",
+                                     about_someone_else=_about_someone_else(text))
         # A sentence too short to say anything alone ("And then?") is read only with the rest.
         readings = [r for r in readings if r is text or len(r.split()) >= _ALONE_WORDS]
         predictions = self.classifier.predict_many([literal(r) for r in readings])
@@ -170,5 +184,12 @@ class SafetyCheck:
             if prediction.probability(ORDINARY) < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
                 unsure = prediction.probability(ORDINARY) >= UNSURE_FROM * below
-                return SafetyFinding((ranked[0],), piece, "classifier", unsure)
+                return SafetyFinding((ranked[0],), piece, "classifier", unsure,
+                                     _about_someone_else(text))
         return None
+
+
+def _about_someone_else(text: str) -> bool:
+    """The message reports what someone the writer supports said or did, and says nothing of
+    the writer's own distress."""
+    return bool(SOMEONE_ELSE.search(text)) and not _OWN.search(text)
