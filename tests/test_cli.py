@@ -75,6 +75,27 @@ def test_ask_json_is_one_object_and_sessions_continue(corpus: Path, tmp_path: Pa
     assert len(json.loads(session.read_text())["history"]) == 4
 
 
+def test_ask_json_names_a_safety_reply_and_redactions(corpus: Path) -> None:
+    invoke("ingest", str(corpus), "--json")
+    reply = json.loads(invoke("ask", "Some days I wonder what the point of waking up is.",
+                              "--json", "--mode", "coaching").stdout)
+    assert (reply["mode"], reply["label"]) == ("safety", "[Safety]")
+    assert reply["safety"]["detected"] == ["suicide"] and reply["citations"] == []
+    redacted = json.loads(invoke("ask", "Mrs Patel (MRN 4482913) complained. How often should "
+                                 "mentors and mentees meet?", "--json").stdout)
+    assert redacted["redacted"] == ["patient_name", "mrn"] and "4482913" not in redacted["text"]
+
+
+def test_bad_contacts_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text("contacts: []\n")
+    monkeypatch.setenv("MENTORCOACH_SAFETY_CONTACTS", str(contacts))
+    result = invoke("ask", "Hello")
+    assert result.exit_code == 2
+    assert f"{contacts}: contacts: needs a contact with role emergency and crisis" in (
+        " ".join(result.stderr.split()))
+
+
 def test_a_foreign_session_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     session = tmp_path / "notes.json"
     session.write_text('{"something": "else"}')

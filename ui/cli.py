@@ -223,13 +223,14 @@ def build_guide(config: Settings) -> Guide:
     """The guide on the configured store and engine, or a clear exit."""
     from assistant.chain.guide import Guide
     from assistant.engines import EngineError
+    from assistant.guidance.contacts import ContactsError
 
     store = open_index(config)
     if not store.documents():
         errors.print("[yellow]The index is empty:[/] run `mentorcoach ingest` first.")
     try:
         return Guide(config, store=store)
-    except EngineError as exc:
+    except (EngineError, ContactsError) as exc:
         fail(str(exc))
 
 

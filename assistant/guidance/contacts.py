@@ -67,7 +67,8 @@ def parse_contacts(text: str, origin: str) -> Contacts:
         raise ContactsError(f"{origin}: not valid YAML ({exc})") from None
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
+            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: "
+            f"{str(err['msg']).removeprefix('Value error, ')}"
             for err in exc.errors()
         )
         raise ContactsError(f"{origin}: {problems}") from None

@@ -101,6 +101,7 @@ def checker(accounts: Accounts) -> Callable[[str, str], bool]:
 def prepare_services(settings: Settings) -> Services:
     """Open the index and build the guide; index the starter corpus if the index is empty."""
     from assistant.engines import EngineError
+    from assistant.guidance.contacts import ContactsError
     from assistant.index.embeddings import EmbeddingModelError
     from assistant.index.store import ModelMismatchError, StoreUnavailableError
     from ui.web.services import Services
@@ -115,7 +116,8 @@ def prepare_services(settings: Settings) -> Services:
                 f"Indexed {report.count('added')} documents"
                 + (f"; {failed} could not be read (see the Corpus tab)." if failed else ".")
             )
-    except (EngineError, EmbeddingModelError, ModelMismatchError, StoreUnavailableError) as exc:
+    except (EngineError, ContactsError, EmbeddingModelError, ModelMismatchError,
+            StoreUnavailableError) as exc:
         raise LaunchError(str(exc)) from None
     return services
 
