@@ -52,6 +52,9 @@ def test_redaction_names_what_was_removed_and_keeps_the_rest() -> None:
     assert redaction.kinds == ["patient_name", "mrn", "date_of_birth", "phone"]
     assert "[MRN]" in redaction.notice and "must not be stored" in redaction.notice
     assert redact("How do I ask Dr. Okafor to mentor me?").found == ()
+    # No digit, no "@": the title alone is enough to look.
+    assert redact("Mrs. Patel complained that I was rude.").text == (
+        "Mrs. [patient name] complained that I was rude.")
 
 
 def test_a_language_model_gets_only_the_redacted_message(starter_settings, embedder) -> None:

@@ -41,7 +41,7 @@ _SPECIFIC: tuple[PhiKind, ...] = ("mrn", "date_of_birth", "email", "address", "p
                                   "id_number", "phone")
 _PHONE_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
 #: A message with none of these cannot hold an identifier: the analyzer is not even loaded.
-_MAY_HOLD = re.compile(r"\d|@|\b(?:mr|mrs|ms|miss|mx|patient|pt)\b|[A-Z][a-z]+ [A-Z][a-z]+")
+_MAY_HOLD = re.compile(r"\d|@|(?i:\b(?:mr|mrs|ms|miss|mx|master|patient|pt)\b)|[A-Z][a-z]+ [A-Z]")
 
 
 @dataclass(frozen=True)
@@ -125,13 +125,6 @@ _STAFF_AFTER = re.compile(
     r"^\s*(?:et al|\(\d{4}\)|and [A-Z][a-z]+ \(\d{4}\))",
     re.IGNORECASE,
 )
-_PATIENT_CUE = re.compile(
-    r"\b(?:patients?|pt|bed|bay|room|admitted|admission|discharged?|discharge|consent\w*|"
-    r"mrn|dob|born|diagnos\w*|procedure|biopsy|scan|results|referral|chart|notes? on|"
-    r"family of|relatives?|next of kin|complain\w*|widow|clinic|handover|ward|"
-    r"died|arrest|condolence)\b",
-    re.IGNORECASE,
-)
 _NOT_NAMES = frozenset(
     "I The A An My Our This That These Those He She They We You It Dear Hi Hello Thanks "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
@@ -141,7 +134,7 @@ _NOT_NAMES = frozenset(
     "Why Who Should Would Is Are Do Does Did Yes No Okay OK Rehearsal Reflection Mentor "
     "Quick Born Pretend Pharmacy Page Bed Room Ward Team Tonight Today Tomorrow".split()
 )
-_TITLED = re.compile(rf"(?<![A-Za-z])(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+(?P<name>{_FULL_NAME})")
+_TITLED = re.compile(rf"(?<![A-Za-z]){_TITLE}\s+(?P<name>{_FULL_NAME})")
 _INTRODUCED = re.compile(
     r"\b(?i:patient|pt)(?:'s name is|,| is| named| called|:)?\s+(?:Dr\.?\s+)?"
     rf"(?P<name>{_FULL_NAME})"
