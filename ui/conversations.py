@@ -2,9 +2,10 @@
 
 Three things hold what people wrote, always after patient identifiers were removed:
 session files (``mentorcoach ask --session FILE``, listed in ``sessions.json`` under the
-home), web transcripts and goal exports (``transcripts/`` under the home), and feedback on
-replies (``feedback.sqlite3``). Anything older than ``MENTORCOACH_RETENTION_DAYS`` is removed
-whenever the CLI answers or the web app starts a conversation.
+home), web transcripts and goal exports, rewritten after every reply for the download buttons
+(``transcripts/`` under the home), and feedback on replies (``feedback.sqlite3``). Anything
+older than ``MENTORCOACH_RETENTION_DAYS`` is removed whenever the CLI answers or the web app
+starts a conversation.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from assistant.settings import Settings
 from ui.web.feedback import FeedbackStore, feedback_path
 
 STORED = (
-    "What is kept: the conversation of a session file you name with `--session`, web "
-    "transcripts and goal exports you download, and the feedback you give on replies. Patient "
-    "identifiers are removed from every message before anything is kept or sent to a language "
-    "model. Everything is kept under {home} and removed after {days} days; "
-    "`mentorcoach forget --all` removes it at once."
+    "What is kept: a transcript of this conversation and your goal exports (rewritten after "
+    "every reply, for the download buttons), the feedback you give on replies, and (from the "
+    "command line) session files named with `--session`. Patient identifiers are removed from "
+    "every message before anything is kept or sent to a language model. Everything is kept "
+    "under {home} and removed after {days} days; `mentorcoach forget --all` removes it at once."
 )
 
 
