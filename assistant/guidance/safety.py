@@ -63,9 +63,10 @@ _ORDER: dict[str, tuple[Role, ...]] = {
     "substance": ("wellbeing", "crisis", "program", "emergency"),
     "harassment": ("program", "wellbeing", "crisis", "emergency"),
 }
+#: ``{emergency}`` is the emergency contact as "Emergency services (call 911)".
 _DANGER = {
-    "harassment": "If you are in danger now, or have been hurt, call {emergency}.",
-    "substance": "If you are in danger now, or have taken more than you meant to, call "
+    "harassment": "If you are in danger now, or have been hurt, contact {emergency}.",
+    "substance": "If you are in danger now, or have taken more than you meant to, contact "
                  "{emergency}.",
 }
 _ABOUT_SOMEONE_ELSE = {
@@ -83,11 +84,11 @@ _HELPER_OPENING = (
     "Thank you for telling me. What you describe needs attention before anything else, so "
     "let's put the rest aside for now."
 )
-_HELPER_FALLBACK = {
-    "harassment": "The program coordinator can tell you both how to report it; the program "
-                  "handbook should name the route.",
-}
-_HELPER_DANGER = "If they are in danger now, stay with them and call {emergency}."
+_HELPER_NO_ROUTE = ("The program coordinator can tell you both how to report it; the program "
+                    "handbook should name the route.")
+_NO_ROUTE = ("Your program coordinator can tell you how to report it; the program handbook "
+             "should name the route.")
+_HELPER_DANGER = "If they are in danger now, stay with them and contact {emergency}."
 _HELPER_CONTACTS = "Help they can reach now (you can offer to make the first contact together):"
 _HELPER_TOO = "And if this is weighing on you too, the same contacts are there for you."
 _CITED_INTRO = {
@@ -177,14 +178,12 @@ def safety_lines(finding: SafetyFinding, contacts: Contacts,
     if query is not None and cited is not None:
         lines.append(f"{_CITED_INTRO[query]} \"{cited[1]}\" [1]")
     elif kind == "harassment":
-        lines.append(_HELPER_FALLBACK["harassment"] if helper else
-                     "Your program coordinator can tell you how to report it; the program "
-                     "handbook should name the route.")
+        lines.append(_HELPER_NO_ROUTE if helper else _NO_ROUTE)
     # The mentors' guidance, when quoted, already says what to do in danger.
     danger = (None if helper and query == SUPPORTING_QUERY and cited else
               _HELPER_DANGER if helper else _DANGER.get(kind))
     if danger and emergency is not None:
-        lines.append(danger.format(emergency=emergency.how.removeprefix("call ")))
+        lines.append(danger.format(emergency=f"{emergency.name} ({emergency.how})"))
     lines.append(_HELPER_CONTACTS if helper else
                  "You can get help now:" if kind not in _DANGER else "For support:")
     lines += contact_lines(contacts, kind)
