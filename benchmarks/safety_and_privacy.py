@@ -31,13 +31,16 @@ from assistant.privacy.phi import find  # noqa: E402
 from assistant.reader.labelled import LabelledSet, load_labelled, parse_labelled  # noqa: E402
 from assistant.reader.safety import ORDINARY, SafetyCheck  # noqa: E402
 
-#: Held-out A was written after the first detector and looked at once while tuning its
-#: thresholds; held-out B was written after the final detector and never used for tuning.
-SAFETY_HELDOUT = {"held-out A (seen once in tuning)": ROOT / "benchmarks" / "data" /
-                  "safety_heldout.yaml",
-                  "held-out B (written after)": ROOT / "benchmarks" / "data" /
-                  "safety_heldout_b.yaml"}
-FINAL = "held-out B (written after)"
+#: Each held-out split was written after a version of the detector. A and B were each looked
+#: at while tuning the next version (A for thresholds and a pattern; B for the reading of
+#: patients' words and of "I'm safe" statements); C was written after the final version and
+#: never used for tuning.
+SAFETY_HELDOUT = {
+    "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
+    "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
+    "held-out C (written after)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
+}
+FINAL = "held-out C (written after)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}

@@ -50,6 +50,12 @@ def test_explicit_phrasings_are_caught_by_the_patterns(text: str, kind: str) -> 
     assert kind in pattern_kinds(text)
 
 
+def test_a_patients_quoted_words_are_not_a_pattern_hit_but_the_writers_are() -> None:
+    assert pattern_kinds("What should I say when a patient says they want to die?") == []
+    assert pattern_kinds("I want to kill myself. My patient said I look tired.") == ["suicide"]
+    assert pattern_kinds("My mentee said she wants to die.") == ["suicide"]
+
+
 @pytest.mark.parametrize("text", IDIOMS)
 def test_no_pattern_matches_an_idiom_or_a_plain_denial(text: str) -> None:
     assert pattern_kinds(text) == []

@@ -50,7 +50,8 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:don'?t|do not) want to (?:live|be alive|exist|wake up)\b",
         r"(?:don'?t|do not) want to be here any ?more\b",
         r"better off (?:dead|without me|if i (?:was|were)n'?t (?:here|around|alive))",
-        r"(?:wish|want) (?:i (?:was|were) dead|to die\b|i (?:wouldn'?t|didn'?t|won'?t) wake up)",
+        r"(?:wish|want)(?:es|s)? (?:i (?:was|were) dead|to die\b|i (?:wouldn'?t|didn'?t|won'?t) "
+        r"wake up)",
         r"no (?:point|reason) (?:in |to )?(?:living|being alive|going on|waking up)\b",
         r"(?:point|reason) (?:of|in) (?:living|waking up|being alive)\b",
         r"(?:suicide|goodbye) (?:note|letter)s?\b",
@@ -96,6 +97,16 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:shifts?|work|call|clinic|rounds)\b",
     ),
 }
+#: A patient is the one whose words are quoted ("a patient says they want to die").
+PATIENT_SPEAKS = _any(r"patients? (?:\w+ ){0,3}(?:says?|said|tells?|told|telling|saying|"
+                      r"reports?|reported|states?|stated|expresses|expressed|wants?|who)\b")
+_SENTENCE_END = re.compile(r"[.?!;]")
+#: Plain statements that the writer is safe now. They settle an unsure classifier reading;
+#: a clear reading, or an explicit phrasing, still counts.
+SAFE_NOW = _any(
+    r"(?:i'?m|i am) (?:safe|not in (?:any )?danger|not in crisis)\b",
+    r"(?:i'?m|i am) (?:ok(?:ay)?|fine|alright|all right|coping|well)(?: now)?\b",
+)
 #: Someone the writer supports, and what they told or showed the writer.
 SOMEONE_ELSE = _any(
     r"(?:my|a|our|one of my|one of our) (?:mentees?|residents?|students?|trainees?|interns?|"
@@ -150,10 +161,14 @@ class SafetyFinding:
 
 
 def pattern_kinds(text: str) -> list[SafetyKind]:
-    """Kinds whose explicit phrasing appears in ``text`` (unless plainly denied)."""
+    """Kinds whose explicit phrasing appears in ``text``, unless plainly denied, or quoted
+    from a patient earlier in its sentence (a clinician asking what to do when a patient says
+    they want to die is clinical talk, left to the classifier, which has seen such questions)."""
     if DENIALS.search(text):
         return []
-    return [kind for kind, pattern in PATTERNS.items() if pattern.search(text)]
+    return [kind for kind, pattern in PATTERNS.items()
+            if any(not PATIENT_SPEAKS.search(_SENTENCE_END.split(text[:m.start()])[-1])
+                   for m in pattern.finditer(text))]
 
 
 class SafetyCheck:
@@ -184,6 +199,8 @@ class SafetyCheck:
             if prediction.probability(ORDINARY) < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
                 unsure = prediction.probability(ORDINARY) >= UNSURE_FROM * below
+                if unsure and SAFE_NOW.search(text):
+                    continue
                 return SafetyFinding((ranked[0],), piece, "classifier", unsure,
                                      _about_someone_else(text))
         return None
