@@ -41,8 +41,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed-test
-	for script in $(filter-out benchmarks/__init__.py,$(wildcard benchmarks/*.py)); do \
-		$(BIN)/python $$script || exit 1; done
+	status=0; for script in $(filter-out benchmarks/__init__.py,$(wildcard benchmarks/*.py)); do \
+		$(BIN)/python $$script || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output
