@@ -86,6 +86,17 @@ def test_ask_json_names_a_safety_reply_and_redactions(corpus: Path) -> None:
     assert redacted["redacted"] == ["patient_name", "mrn"] and "4482913" not in redacted["text"]
 
 
+@pytest.mark.slow
+def test_ingest_prepares_the_safety_check_once(corpus: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MENTORCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    invoke("ingest", str(corpus), "--json")
+    (fitted,) = (tmp_path / "cache" / "classifiers").glob("safety-*.npz")
+    before = fitted.stat().st_mtime_ns
+    invoke("ingest", str(corpus), "--json")
+    assert fitted.stat().st_mtime_ns == before, "a cached classifier is not fitted again"
+
+
 def test_bad_contacts_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text("contacts: []\n")

@@ -161,6 +161,7 @@ def ingest(
             )
     except SyncBusyError as exc:
         fail(str(exc))
+    prepare_safety_check(config, quiet=as_json)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -172,6 +173,21 @@ def ingest(
                 "check that the assistant still behaves.", highlight=False,
             )
     raise typer.Exit(0 if report.ok else 1)
+
+
+def prepare_safety_check(config: Settings, *, quiet: bool) -> None:
+    """Fit the safety check's classifier now if it is not cached, so no first question waits."""
+    from assistant.index.embeddings import embedder_for
+    from assistant.reader.safety import SafetyCheck
+
+    check = SafetyCheck(embedder_for(config), config.cache_dir)
+    if check.classifier.cached:
+        return
+    if quiet:
+        check.classifier.prepare()
+        return
+    with console.status("Preparing the safety check (once per machine)..."):
+        check.classifier.prepare()
 
 
 @app.command()

@@ -120,6 +120,15 @@ class EmbeddingClassifier:
         self._fitted: _Fitted | None = None
         self._lock = threading.Lock()
 
+    @property
+    def cached(self) -> bool:
+        """Whether a fitted classifier is already on disk (loading it is cheap)."""
+        return self.cache_file.exists()
+
+    def prepare(self) -> None:
+        """Load the fitted classifier, fitting it first if it is not cached."""
+        self._load_or_fit()
+
     def _load_or_fit(self) -> _Fitted:
         with self._lock:
             if self._fitted is None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import yaml
 
+#: libyaml's safe loader where installed: the sets are read at every start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class LabelledSetError(ValueError):
     """A labelled set that is missing or malformed; the message names the file and problem."""
@@ -36,7 +39,7 @@ class LabelledSet:
 def parse_labelled(text: str, origin: str) -> LabelledSet:
     """Validate the YAML of a labelled set; raise :class:`LabelledSetError` naming the problem."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise LabelledSetError(f"{origin}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not data:
