@@ -105,6 +105,12 @@ def overlap(words: set[str], text: str) -> float:
     return len(words & content_words(text)) / len(words) if words else 0.0
 
 
+def best_sentence(text: str, words: set[str]) -> Sentence | None:
+    """The sentence of ``text`` sharing the most of ``words`` (the first on a tie)."""
+    found = sentences(text)
+    return max(found, key=lambda s: overlap(words, s.text)) if found else None
+
+
 def shorten(text: str, words: int = 30) -> str:
     """``text`` on one line, cut after ``words`` words with an ellipsis."""
     split = text.split()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from assistant.plan import LABELS, Citation, Passage, Plan, Reply
 from assistant.stance import coaching_violation
-from assistant.text import content_words, overlap, sentences
+from assistant.text import best_sentence, content_words
 
 _LABEL_LINE = re.compile(
     r"^\s*(?:\*\*)?\[(?:" + "|".join(LABELS) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
@@ -60,11 +60,8 @@ def _claim_for(body: str, marker: int) -> str:
 
 def best_quote(passage: str, claim: str) -> str:
     """The sentence of ``passage`` that best supports ``claim``: an exact substring of it."""
-    claim_words = content_words(claim)
-    found = sentences(passage)
-    if not found:
-        return passage.strip()
-    return max(found, key=lambda s: overlap(claim_words, s.text)).text
+    best = best_sentence(passage, content_words(claim))
+    return best.text if best else passage.strip()
 
 
 def sources_block(citations: list[Citation]) -> str:

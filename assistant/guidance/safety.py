@@ -16,7 +16,7 @@ from assistant.guidance.contacts import Contacts, Role
 from assistant.index.retriever import Hit
 from assistant.plan import Passage, Plan
 from assistant.reader.safety import SafetyFinding
-from assistant.text import content_words, overlap, sentences, shorten
+from assistant.text import best_sentence, content_words, overlap, shorten
 
 #: What the corpus is searched for to cite with a safety reply: the handbook's reporting route
 #: for harassment or abuse, and what a mentor does when someone they support is at risk.
@@ -157,11 +157,8 @@ def cited_passage(query: str, hits: list[Hit]) -> tuple[Passage, str] | None:
     """The first passage with a sentence that says what ``query`` asks, and that sentence."""
     words = _CITED_WORDS[query]
     for hit in hits:
-        found = sentences(hit.chunk.text)
-        if not found:
-            continue
-        best = max(found, key=lambda s: overlap(words, s.text))
-        if overlap(words, best.text) >= 0.5:
+        best = best_sentence(hit.chunk.text, words)
+        if best is not None and overlap(words, best.text) >= 0.5:
             return Passage(1, hit.chunk, hit.score), _BULLET.sub("", best.text).strip()
     return None
 
