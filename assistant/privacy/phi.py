@@ -15,6 +15,8 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from assistant.text import sentences
+
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
 
@@ -147,10 +149,9 @@ _PHONE_SHAPE = re.compile(
 )
 
 
-def _sentence_of(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(mark, 0, start) for mark in ".?!\n") + 1
-    rights = [i for i in (text.find(mark, end) for mark in ".?!\n") if i != -1]
-    return text[left:min(rights) if rights else len(text)]
+def _sentence_of(text: str, start: int) -> str:
+    """The sentence of ``text`` that holds the character at ``start``."""
+    return next((s.text for s in sentences(text) if s.start <= start < s.end), text)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -200,7 +201,7 @@ def patient_names(text: str) -> list[tuple[int, int]]:
 def _dates_of_birth(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in re.finditer(_DATE, text):
-        sentence = _sentence_of(text, match.start(), match.end())
+        sentence = _sentence_of(text, match.start())
         year = re.findall(r"\d{4}|\d{2}$", match.group())
         old = bool(year) and len(year[-1]) == 4 and int(year[-1]) <= date.today().year - 16
         if _BIRTH_CUE.search(sentence) or old:
