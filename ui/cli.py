@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -180,14 +180,12 @@ def prepare_safety_check(config: Settings, *, quiet: bool) -> None:
     from assistant.index.embeddings import embedder_for
     from assistant.reader.safety import SafetyCheck
 
-    check = SafetyCheck(embedder_for(config), config.cache_dir)
-    if check.classifier.cached:
+    classifier = SafetyCheck(embedder_for(config), config.cache_dir).classifier
+    if classifier.cached:
         return
-    if quiet:
-        check.classifier.prepare()
-        return
-    with console.status("Preparing the safety check (once per machine)..."):
-        check.classifier.prepare()
+    with nullcontext() if quiet else console.status("Preparing the safety check (once per "
+                                                    "machine)..."):
+        classifier.prepare()
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -77,11 +78,17 @@ def parse_contacts(text: str, origin: str) -> Contacts:
 def load_contacts(path: Path | None) -> Contacts:
     """The contacts at ``path`` (``MENTORCOACH_SAFETY_CONTACTS``), else the US defaults."""
     if path is None:
-        resource = resources.files("assistant.guidance") / "safety-contacts.yaml"
-        shipped = parse_contacts(resource.read_text(encoding="utf-8"), "safety-contacts.yaml")
-        return shipped.model_copy(update={"defaults": True})
+        return _shipped()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContactsError(f"MENTORCOACH_SAFETY_CONTACTS: cannot read {path} ({exc})") from None
     return parse_contacts(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Contacts:
+    """The US defaults shipped with the package, read once."""
+    resource = resources.files("assistant.guidance") / "safety-contacts.yaml"
+    shipped = parse_contacts(resource.read_text(encoding="utf-8"), "safety-contacts.yaml")
+    return shipped.model_copy(update={"defaults": True})

@@ -61,7 +61,7 @@ class Services:
         """Load the models now rather than on the first question: the embedder, the safety
         classifier and the patient-information guard."""
         self.embedder.embed_query("mentoring")
-        self.guide.safety.check("mentoring")
+        self.guide.safety.classifier.prepare()
         redact("Mr Test, MRN 1234567")
 
     def sweep(self) -> None:
