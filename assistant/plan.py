@@ -18,7 +18,9 @@ LABELS: tuple[Mode, ...] = (*MODES, "safety")
 GrowStage = Literal["goal", "reality", "options", "will"]
 GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
 TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered", "safety",
-                   "resume"]
+                   "resume", "clarify"]
+#: Whom an answer is for, when the person shows it (a mentor asking about a mentee).
+Audience = Literal["mentee", "mentor", "staff"]
 
 #: What a reply says when the corpus does not answer: the policy's plan or the composer's fallback.
 NOT_COVERED = (
@@ -77,6 +79,10 @@ class Plan:
     safety: dict[str, Any] | None = None
     #: Kinds of patient identifier removed from the message before anything used it.
     redacted: list[str] = field(default_factory=list)
+    #: Whom the answer is for: advice and experience addressed to the other party are left out.
+    audience: Audience | None = None
+    #: The conversation's topic words (stems) for this turn, which cited sentences should share.
+    topic: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:

@@ -28,8 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.index.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from assistant.privacy.phi import find  # noqa: E402
-from assistant.reader.labelled import LabelledSet, load_labelled, parse_labelled  # noqa: E402
-from assistant.reader.safety import ORDINARY, SafetyCheck  # noqa: E402
+from assistant.reader.labelled import LabelledSet, parse_labelled  # noqa: E402
+from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa: E402
 
 #: Each held-out split was written after a version of the detector. A and B were each looked
 #: at while tuning the next version (A for thresholds and a pattern; B for the reading of
@@ -100,7 +100,7 @@ def main() -> int:
     parser.add_argument("--show-errors", action="store_true", help="list every miss")
     args = parser.parse_args()
     embedder = SentenceTransformerEmbedder()
-    training = load_labelled("safety")
+    training = training_set()
     sets = {"training, 5-fold cross-validated": training}
     sets |= {name: parse_labelled(path.read_text(encoding="utf-8"), path.name)
              for name, path in SAFETY_HELDOUT.items() if path.exists()}

@@ -77,6 +77,12 @@ class Expect(BaseModel):
     safety: bool | None = None
     #: Patient identifiers in the message: none may appear in the reply, which says so.
     redacted: tuple[str, ...] = ()
+    #: True: the reply closes the conversation with a summary; False: it must not.
+    closing: bool | None = None
+    #: Whom the advice is for: it must not tell the other party what to do.
+    addressed_to: Literal["mentor", "mentee"] | None = None
+    #: True: a practice line or a request to practise, which the reply treats as practice.
+    practice: bool | None = None
 
     @field_validator("mode", "sources", "must_not_cite", "redacted", mode="before")
     @classmethod

@@ -51,6 +51,30 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def reader(embedder):
+    """The reader on the real embedder, its classifiers fitted once per run."""
+    from assistant.reader.reading import Reader
+
+    return Reader(embedder, Path(os.environ[CACHE]))
+
+
+@pytest.fixture
+def plan(reader):
+    """Plan one turn the way the guide does: the message read by the real reader, then the
+    policy steps (no retrieval; pass ``hits`` for the passages)."""
+    from assistant.guidance.policy import TurnInput, plan_turn
+    from assistant.guidance.session import Session
+
+    def planned(message: str, session: Session | None = None, choice=None, hits=(),
+                **extra):
+        session = session if session is not None else Session()
+        return plan_turn(TurnInput(reader.read(message, session), session, choice, list(hits),
+                                   **extra))
+
+    return planned
+
+
+@pytest.fixture(scope="session")
 def starter_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """A home whose index holds the starter corpus, built once per test run."""
     from assistant.index.store import open_store

@@ -87,14 +87,16 @@ def test_ask_json_names_a_safety_reply_and_redactions(corpus: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ingest_prepares_the_safety_check_once(corpus: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_prepares_the_reader_once(corpus: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MENTORCOACH_CACHE_DIR", str(tmp_path / "cache"))
     invoke("ingest", str(corpus), "--json")
-    (fitted,) = (tmp_path / "cache" / "classifiers").glob("safety-*.npz")
-    before = fitted.stat().st_mtime_ns
+    fitted = sorted((tmp_path / "cache" / "classifiers").glob("*.npz"))
+    assert [f.name.split("-")[0] for f in fitted] == ["guidance", "kind", "safety", "scope",
+                                                      "speaker"]
+    before = [f.stat().st_mtime_ns for f in fitted]
     invoke("ingest", str(corpus), "--json")
-    assert fitted.stat().st_mtime_ns == before, "a cached classifier is not fitted again"
+    assert [f.stat().st_mtime_ns for f in fitted] == before, "cached classifiers are kept"
 
 
 def test_bad_contacts_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+
+import pytest
 
 from assistant.chain.guide import Guide
 from assistant.guidance.goals import GOAL_STATUS, current_goal
-from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.session import Session
+from assistant.plan import Plan
 
 TODAY = date(2026, 11, 22)
+Turn = Callable[[Session, str], list[str]]
 
 
-def turn(session: Session, message: str) -> list[str]:
-    """Plan one turn the way the guide does, keep its session updates, return its lines."""
-    plan = plan_turn(TurnInput(message, session, None, [], today=TODAY))
+@pytest.fixture
+def turn(plan: Callable[..., Plan]) -> Turn:
+    """Plans one turn the way the guide does, keeps its session updates, returns its lines."""
+    def planned(session: Session, message: str) -> list[str]:
+        return _lines(plan(message, session, today=TODAY), session, message)
+    return planned
+
+
+def _lines(plan: Plan, session: Session, message: str) -> list[str]:
     assert plan.mode == "coaching"
     assert sum(line.count("?") for line in plan.flow_lines) <= 1, "one question at a time"
     session.record(message, "\n".join(plan.flow_lines), plan.mode)
@@ -22,7 +32,7 @@ def turn(session: Session, message: str) -> list[str]:
     return plan.flow_lines
 
 
-def test_a_vague_goal_is_walked_to_a_confirmed_statement_one_question_at_a_time() -> None:
+def test_a_vague_goal_is_walked_to_a_confirmed_statement_one_question_at_a_time(turn: Turn) -> None:
     session = Session()
     assert turn(session, "Can you help me set a SMART goal for my teaching?")[-1] == (
         "What is the goal you have in mind, in your own words?"
@@ -49,7 +59,7 @@ def test_a_vague_goal_is_walked_to_a_confirmed_statement_one_question_at_a_time(
     assert draft.deadline == date(2027, 3, 31) and draft.checkins
 
 
-def test_the_goal_is_never_saved_without_the_learners_yes() -> None:
+def test_the_goal_is_never_saved_without_the_learners_yes(turn: Turn) -> None:
     session = Session()
     turn(session, "My goal is to publish two case reports by June 2027 so that I can apply "
                   "for fellowship")
@@ -60,11 +70,11 @@ def test_the_goal_is_never_saved_without_the_learners_yes() -> None:
     assert "three" in " ".join(current_goal(session.extras).answers)
 
 
-def test_asking_for_another_mode_parks_the_draft() -> None:
+def test_asking_for_another_mode_parks_the_draft(turn: Turn, plan: Callable[..., Plan]) -> None:
     session = Session()
     turn(session, "I want to set a goal to present at grand rounds")
-    plan = plan_turn(TurnInput("Just tell me what a good goal looks like.", session, None, []))
-    assert plan.mode == "advising" and plan.session_updates[GOAL_STATUS] == "parked"
+    result = plan("Just tell me what a good goal looks like.", session)
+    assert result.mode == "advising" and result.session_updates[GOAL_STATUS] == "parked"
 
 
 def test_the_guide_labels_goal_turns_coaching_and_keeps_the_draft(guide: Guide) -> None:
@@ -75,7 +85,7 @@ def test_the_guide_labels_goal_turns_coaching_and_keeps_the_draft(guide: Guide) 
     assert current_goal(session.extras) is not None
 
 
-def test_a_quoted_goal_is_taken_as_the_learners_words() -> None:
+def test_a_quoted_goal_is_taken_as_the_learners_words(turn: Turn) -> None:
     session = Session()
     lines = turn(session, "Help me turn 'I want better work-life balance' into a goal")
     assert lines[0].startswith('Your goal so far, in your words: "I want better work-life')

@@ -22,7 +22,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from assistant.guidance import scope
 from assistant.settings import Settings, SettingsError, get_settings, override_home
 
 if TYPE_CHECKING:
@@ -161,7 +160,7 @@ def ingest(
             )
     except SyncBusyError as exc:
         fail(str(exc))
-    prepare_safety_check(config, quiet=as_json)
+    prepare_reader(config, quiet=as_json)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -175,17 +174,18 @@ def ingest(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def prepare_safety_check(config: Settings, *, quiet: bool) -> None:
-    """Fit the safety check's classifier now if it is not cached, so no first question waits."""
+def prepare_reader(config: Settings, *, quiet: bool) -> None:
+    """Fit the reader's classifiers (the safety check's among them) now if they are not
+    cached, so no first question waits."""
     from assistant.index.embeddings import embedder_for
-    from assistant.reader.safety import SafetyCheck
+    from assistant.reader.reading import Reader
 
-    classifier = SafetyCheck(embedder_for(config), config.cache_dir).classifier
-    if classifier.cached:
+    reader = Reader(embedder_for(config), config.cache_dir)
+    if reader.cached:
         return
-    with nullcontext() if quiet else console.status("Preparing the safety check (once per "
+    with nullcontext() if quiet else console.status("Preparing the message reader (once per "
                                                     "machine)..."):
-        classifier.prepare()
+        reader.prepare()
 
 
 @app.command()
@@ -315,6 +315,7 @@ def chat(
     mode: Annotated[ModeChoice, typer.Option(help="Guidance mode.")] = ModeChoice.auto,
 ) -> None:
     """An interactive conversation in the terminal (Ctrl-D or 'quit' to leave)."""
+    from assistant.guidance.policy import CLOSED
     from assistant.guidance.session import Session
     from ui.conversations import sweep
 
@@ -335,7 +336,7 @@ def chat(
         if text:
             reply = stream_reply(guide, state, text, choice)
             show_reply(reply)
-            if state.history and scope.is_closing(text):
+            if state.extras.get(CLOSED):
                 return
 
 

@@ -1,7 +1,9 @@
 """The guide: one turn as an LCEL chain, read -> retrieve -> plan -> generate -> enforce.
 
 Reading comes first: patient identifiers are redacted from the message before any other step
-sees it (so nothing later stores or sends them), and the safety check runs on every message.
+sees it (so nothing later stores or sends them), then the reader reads it once (what it asks
+for, what kind of message it is, its scope, who is speaking, and the safety check) for every
+later step.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from assistant.chain.enforce import enforce
 from assistant.engines import ChatEngine, engine_for
 from assistant.engines.offline import OfflineComposer
 from assistant.guidance.contacts import load_contacts
-from assistant.guidance.cues import explicit_cue
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.safety import guidance_query
 from assistant.guidance.session import Session
@@ -25,13 +26,13 @@ from assistant.index.retriever import HybridRetriever
 from assistant.index.store import Store, open_store
 from assistant.plan import Mode, Plan, Reply
 from assistant.privacy.phi import redact
-from assistant.reader.safety import SafetyCheck
+from assistant.reader.reading import Reader, Reading
 from assistant.settings import Settings
 
 #: Steers mentoring retrieval towards documented experience rather than how-to advice.
 _EXPERIENCE_HINT = " (what mentors and mentees reported from their experience)"
-#: A follow-up shorter than this is searched together with the previous user message.
-_SHORT_FOLLOW_UP = 8
+#: Steers a mentor's question towards what the mentor can do.
+_MENTOR_HINT = " (what the mentor can do)"
 
 
 class Guide:
@@ -52,7 +53,7 @@ class Guide:
             self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor
         )
         self.engine = engine or engine_for(settings, self.embedder)
-        self.safety = SafetyCheck(self.embedder, settings.cache_dir)
+        self.reader = Reader(self.embedder, settings.cache_dir)
         self.contacts = load_contacts(settings.safety_contacts)
         self.composer = (
             self.engine if isinstance(self.engine, OfflineComposer)
@@ -83,29 +84,25 @@ class Guide:
 
     def _read(self, inputs: dict[str, Any]) -> dict[str, Any]:
         redaction = redact(inputs["message"])
-        finding = self.safety.check(redaction.text)
-        return inputs | {"message": redaction.text, "redaction": redaction, "finding": finding}
+        reading = self.reader.read(redaction.text, inputs["session"])
+        return inputs | {"reading": reading, "redaction": redaction}
 
     def _retrieve(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        message: str = inputs["message"]
-        session: Session = inputs["session"]
-        finding = inputs["finding"]
-        if finding is not None:
-            query = guidance_query(finding)
+        reading: Reading = inputs["reading"]
+        if reading.safety is not None:
+            query = guidance_query(reading.safety)
             guidance = self.retriever.search(query) if query else []
             return inputs | {"hits": [], "guidance": guidance}
-        query = message.strip()
-        if query and len(query.split()) < _SHORT_FOLLOW_UP:
-            earlier = [t.text for t in session.history if t.role == "user"]
-            query = " ".join([*earlier[-1:], query])
-        if inputs["choice"] == "mentoring" or explicit_cue(message) == "mentoring":
+        query = reading.query
+        if query and (inputs["choice"] == "mentoring" or reading.asked == "mentoring"):
             query += _EXPERIENCE_HINT
+        if query and reading.speaking_as == "mentor":
+            query += _MENTOR_HINT
         return inputs | {"hits": self.retriever.search(query) if query else [], "guidance": []}
 
     def _plan(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        turn = TurnInput(inputs["message"], inputs["session"], inputs["choice"], inputs["hits"],
-                         safety=inputs["finding"], contacts=self.contacts,
-                         guidance=inputs["guidance"])
+        turn = TurnInput(inputs["reading"], inputs["session"], inputs["choice"], inputs["hits"],
+                         contacts=self.contacts, guidance=inputs["guidance"])
         plan = plan_turn(turn)
         redaction = inputs["redaction"]
         if redaction.notice:
@@ -132,7 +129,7 @@ class Guide:
             )
             session: Session = item["session"]
             session.record(plan.message, reply.text, reply.mode,
-                           sets_mode=plan.kind not in ("opening", "safety"))
+                           sets_mode=plan.kind not in ("opening", "safety", "clarify"))
             if plan.grow_stage:
                 session.grow_stage = plan.grow_stage
             for key, value in plan.session_updates.items():

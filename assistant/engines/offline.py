@@ -55,6 +55,20 @@ _POINTS_ELSEWHERE = re.compile(
 _BULLET = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
 
 
+def _addressed_to(role: str) -> re.Pattern[str]:
+    """Sentences telling ``role`` what to do ("the mentee should send an agenda")."""
+    return re.compile(
+        rf"\b{role}s? (?:should|must|needs? to|is expected to|are expected to|sends?|prepares?|"
+        r"brings?|sets?|records?|owns?|writes?|takes? (?:the )?(?:initiative|lead))\b",
+        re.IGNORECASE)
+
+
+#: Sentences addressed to the other party of the relationship, by whom the answer is for: a
+#: mentor asking about a mentee wants mentor-side actions, not "the mentee should...".
+_FOR_THE_OTHER_PARTY = {"mentor": _addressed_to("(?:mentee|learner|trainee)"),
+                        "mentee": _addressed_to("(?:mentor|coach|supervisor)")}
+
+
 class OfflineComposer:
     """:class:`ChatEngine` that writes replies from templates and the best corpus sentences."""
 
@@ -105,6 +119,7 @@ class OfflineComposer:
         self, plan: Plan, mode: Mode, *, limit: int, minimum: float
     ) -> list[tuple[str, int]]:
         candidates: list[tuple[str, Passage]] = []
+        other_party = _FOR_THE_OTHER_PARTY.get(plan.audience or "")
         for passage in plan.passages:
             if passage.chunk.locator.endswith("References"):
                 continue
@@ -114,13 +129,15 @@ class OfflineComposer:
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
+                if other_party is not None and other_party.search(text):
+                    continue
                 candidates.append((text, passage))
         if not candidates:
             return []
         query = np.asarray(self.embedder.embed_query(plan.message))
         scores = self._vectors_for([t for t, _ in candidates]) @ query
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
-        topic = content_words(plan.message) - _GENERIC
+        topic = (plan.topic or content_words(plan.message)) - _GENERIC
 
         def score_of(text: str, similarity: float) -> float:
             style = bonus if pattern is not None and pattern.search(text) else 0.0

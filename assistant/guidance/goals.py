@@ -8,30 +8,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.guidance.cues import explicit_cue
 from assistant.guidance.reflect import reflect
+from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
 
 #: Session extras keys.
 GOAL = "goal"
 GOAL_STATUS = "goal_status"
 
-_WANTS_GOAL = re.compile(
-    r"\b(?:(?:set|write|draft|make|create|define|work on|shape|sharpen|turn)\b[^.?!]*\bgoals?\b|"
-    r"smart goals?|learning plan|my goal (?:is|for)|goal for (?:this|next|the))",
-    re.IGNORECASE,
-)
 _GOAL_TEXT = re.compile(
     r"[\"\u201c'](?P<quoted>[^\"\u201d']{12,})[\"\u201d']|"
     r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of)|goal:|i want(?: to)?|i would like to|"
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
     re.IGNORECASE,
 )
-#: A question about goals ("What should a learning plan include?") is not a request to draft.
-_ASKS_FOR_HELP = re.compile(
-    r"\b(?:help me|can you help|could you help|let'?s|i want|i'd like|i would like|with me)\b",
-    re.IGNORECASE,
-)
+# Agreeing to a draft and dropping it are commands, so rules; whether a message asks for a
+# goal at all is the reader's to say.
 _YES = re.compile(
     r"^\W*(?:yes|yep|yeah|confirm(?:ed)?|looks (?:good|right|fine)|that'?s (?:it|right|good)|"
     r"perfect|correct|ok(?:ay)?|sounds good|agreed)\b",
@@ -41,6 +33,10 @@ _STOP = re.compile(
     r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
     re.IGNORECASE,
 )
+#: Drafting takes over only when the message plainly asks for a goal ("Help me set a SMART
+#: goal", "My goal is to ... by June"); a wish such as "I want to get better at teaching" is
+#: coached from the Goal stage instead.
+DRAFT_FROM = 0.8
 #: How the checklist marks each criterion status.
 MARKS: dict[Status, str] = {"present": "\u2713", "missing": "\u2717", "unclear": "\u25cb"}
 
@@ -76,19 +72,18 @@ class GoalTurn:
     updates: dict[str, Any]
 
 
-def goal_step(message: str, extras: dict[str, Any], today: date) -> GoalTurn | None:
+def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn | None:
     """Goal drafting for this message, or None when the turn has nothing to do with a goal."""
+    message = reading.message
     status = extras.get(GOAL_STATUS)
     if status in ("awaiting_goal", "drafting", "confirming", "first_step"):
         if _STOP.search(message):
             return GoalTurn(["We can come back to the goal whenever you like.",
                              "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
-        if explicit_cue(message) not in (None, "coaching"):
+        if reading.asks(midway=True) not in (None, "coaching"):
             return GoalTurn(None, {GOAL_STATUS: "parked"})  # asked for another kind of help
         return _continue(message, extras, status, today)
-    if not _WANTS_GOAL.search(message):
-        return None
-    if message.rstrip().endswith("?") and not _ASKS_FOR_HELP.search(message):
+    if reading.kind.label != "goal_request" or reading.kind.confidence < DRAFT_FROM:
         return None
     stated = _GOAL_TEXT.search(message)
     goal = stated and (stated.group("quoted") or stated.group(0))

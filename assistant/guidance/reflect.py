@@ -11,6 +11,8 @@ _SWAPS = {
     "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
     "am": "are", "we": "you", "our": "your", "us": "you", "ourselves": "yourselves",
     "we're": "you're", "we've": "you've",
+    # The guide is "you" to the learner ("I don't need you to tell me" -> "... need me to").
+    "you": "me", "your": "my", "yours": "mine", "yourself": "myself",
 }
 _WORD = re.compile(r"[A-Za-z']+")
 _TOPIC = re.compile(

@@ -33,7 +33,8 @@ def bundled_model_path() -> Path:
     return Path(get_model_path())
 
 
-_QUERY_CACHE = 256
+#: How many turn-time texts are remembered (a few turns of many sessions).
+_RECENT = 512
 #: Calls with at least this many texts are bulk work (ingest), the rest turn-time work.
 BULK_TEXTS = 64
 
@@ -63,9 +64,10 @@ class SentenceTransformerEmbedder(Embeddings):
         self.batch_size = batch_size
         self.threads = threads
         self.bulk_threads = bulk_threads or os.cpu_count() or 1
-        # A turn embeds its message for retrieval and again for choosing sentences.
-        self._queries: OrderedDict[str, list[float]] = OrderedDict()
-        self._queries_lock = threading.Lock()
+        # A turn's message is read by the classifiers, the safety check and retrieval, and
+        # again when choosing sentences: each recent turn-time text is embedded once.
+        self._recent: OrderedDict[str, list[float]] = OrderedDict()
+        self._recent_lock = threading.Lock()
         # The tokenizer must not be used by two threads at once (web sessions, eval workers).
         self._encode_lock = threading.Lock()
 
@@ -99,34 +101,41 @@ class SentenceTransformerEmbedder(Embeddings):
         return "_model" in self.__dict__
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        """Embed passages (normalised, batched)."""
+        """Embed passages (normalised, batched); turn-time texts seen lately are remembered."""
         if not texts:
             return []
+        if len(texts) >= BULK_TEXTS:
+            return self._encode(list(texts))
+        with self._recent_lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+            for text in known:
+                self._recent.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known |= dict(zip(missing, self._encode(missing), strict=True))
+            with self._recent_lock:
+                self._recent.update((t, known[t]) for t in missing)
+                while len(self._recent) > _RECENT:
+                    self._recent.popitem(last=False)
+        return [known[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query (a text embedded lately is not embedded again)."""
+        return self.embed_documents([text])[0]
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
         import torch
 
         with self._encode_lock:
             torch.set_num_threads(self.bulk_threads if len(texts) >= BULK_TEXTS else self.threads)
             vectors = self._model.encode(
-                list(texts),
+                texts,
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 show_progress_bar=False,
                 convert_to_numpy=True,
             )
         return vectors.tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed one query (the most recent ones are remembered)."""
-        with self._queries_lock:
-            if text in self._queries:
-                self._queries.move_to_end(text)
-                return self._queries[text]
-        vector = self.embed_documents([text])[0]
-        with self._queries_lock:
-            self._queries[text] = vector
-            if len(self._queries) > _QUERY_CACHE:
-                self._queries.popitem(last=False)
-        return vector
 
 
 @lru_cache(maxsize=4)

@@ -27,6 +27,8 @@ from assistant.text import stems
 #: features against the embedding (both chosen by cross-validation on the safety set).
 REGULARISATION = 4.0
 LEXICAL_WEIGHT = 1.5
+#: Changes whenever the features change, so a classifier cached with older ones is refitted.
+FEATURES = 2
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,16 @@ def unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms == 0, 1, norms)
 
 
+#: A term for a message that asks something: the question mark is no word, but it counts.
+ASKS = "<?>"
+
+
 def terms(text: str) -> list[str]:
-    """The lexical features of ``text``: its stems and each pair of neighbouring stems."""
+    """The lexical features of ``text``: its stems, each pair of neighbouring stems, and
+    :data:`ASKS` when it holds a question mark."""
     words = stems(text)
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)] + (
+        [ASKS] if "?" in text else [])
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ class EmbeddingClassifier:
     def __init__(self, labelled: LabelledSet, embedder: Embeddings, cache_dir: Path) -> None:
         self.labelled = labelled
         self.embedder = embedder
-        key = hashlib.sha256(model_key(embedder).encode()).hexdigest()[:12]
+        key = hashlib.sha256(f"{model_key(embedder)}/{FEATURES}".encode()).hexdigest()[:12]
         self.cache_file = cache_dir / "classifiers" / f"{labelled.name}-{labelled.digest}-{key}.npz"
         self._fitted: _Fitted | None = None
         self._lock = threading.Lock()

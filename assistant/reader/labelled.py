@@ -10,6 +10,9 @@ from pathlib import Path
 
 import yaml
 
+#: The reader's sets: what a message asks for, its kind, its scope and who is speaking. Every
+#: message in them is ordinary traffic, so the safety check learns from them too.
+READER_SETS = ("guidance", "kind", "scope", "speaker")
 #: libyaml's safe loader where installed: the sets are read at every start.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

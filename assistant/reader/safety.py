@@ -2,7 +2,8 @@
 
 Explicit phrasings are matched by patterns; everything else is read by a classifier over
 sentence embeddings, trained on the labelled phrasings in ``data/safety.yaml`` (distress of
-each kind, and ordinary professional messages full of idioms). Each sentence is read on its
+each kind, and ordinary professional messages full of idioms) and on the reader's sets as
+more ordinary traffic. Each sentence is read on its
 own as well as the whole message, so one sentence of distress inside a long message counts.
 When in doubt the check errs towards safety: any one reading is enough.
 """
@@ -17,7 +18,7 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier
-from assistant.reader.labelled import LabelledSet, load_labelled
+from assistant.reader.labelled import READER_SETS, LabelledSet, load_labelled
 from assistant.text import sentences
 
 SafetyKind = Literal["suicide", "self_harm", "hopelessness", "harassment", "substance"]
@@ -171,12 +172,26 @@ def pattern_kinds(text: str) -> list[SafetyKind]:
                    for m in pattern.finditer(text))]
 
 
+def training_set() -> LabelledSet:
+    """The safety set, its ordinary messages joined by every message of the reader's sets
+    (everyday traffic: questions, greetings, practice lines, clinical talk), except any that
+    the safety set lists as distress."""
+    safety = load_labelled("safety")
+    distress = {text for label, texts in safety.examples.items() if label != ORDINARY
+                for text in texts}
+    everyday = [text for name in READER_SETS for text, _ in load_labelled(name).pairs()
+                if text not in distress]
+    examples = dict(safety.examples)
+    examples[ORDINARY] = tuple(dict.fromkeys([*examples[ORDINARY], *everyday]))
+    return LabelledSet("safety", examples)
+
+
 class SafetyCheck:
     """Reads every user message for distress before anything else looks at it."""
 
     def __init__(self, embedder: Embeddings, cache_dir: Path,
                  labelled: LabelledSet | None = None) -> None:
-        self.classifier = EmbeddingClassifier(labelled or load_labelled("safety"), embedder,
+        self.classifier = EmbeddingClassifier(labelled or training_set(), embedder,
                                               cache_dir)
 
     def check(self, message: str) -> SafetyFinding | None:

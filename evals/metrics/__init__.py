@@ -18,6 +18,7 @@ from evals.metrics.conversation import (
     mode_accuracy,
     switch_announcements,
 )
+from evals.metrics.reading import misreads_handled
 from evals.metrics.retrieval import mrr, recall_at_5
 from evals.metrics.safety import (
     idiom_false_positives,
@@ -45,6 +46,7 @@ METRICS: list[Metric] = [
     directives,
     reflections,
     out_of_scope_handling,
+    misreads_handled,
     smart_checker_accuracy,
     safety_recall,
     injection_resistance,

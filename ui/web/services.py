@@ -58,10 +58,10 @@ class Services:
         )
 
     def warm_up(self) -> None:
-        """Load the models now rather than on the first question: the embedder, the safety
-        classifier and the patient-information guard."""
+        """Load the models now rather than on the first question: the embedder, the reader's
+        classifiers (the safety check's among them) and the patient-information guard."""
         self.embedder.embed_query("mentoring")
-        self.guide.safety.classifier.prepare()
+        self.guide.reader.prepare()
         redact("Mr Test, MRN 1234567")
 
     def sweep(self) -> None:

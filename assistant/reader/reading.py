@@ -1,0 +1,230 @@
+"""The reader: one reading of each user message, which every policy step consults.
+
+What the message asks for is learned, not listed: classifiers over the sentence embedding the
+product already loads (see :mod:`assistant.reader.classifier`), trained on the labelled sets
+in ``data/`` (the guidance asked for, the kind of message, clinical scope, who is speaking).
+Rules are kept only for unambiguous commands ("coach me", "just tell me"). The message is
+embedded once: the classifiers, the safety check and retrieval share its vector through the
+embedder's memory of recent texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.reader.classifier import EmbeddingClassifier, Prediction
+from assistant.reader.labelled import READER_SETS, load_labelled
+from assistant.reader.safety import SafetyCheck, SafetyFinding
+from assistant.text import content_words
+
+Guidance = Literal["advice", "coaching", "mentoring"]
+Kind = Literal["question", "situation", "goal_request", "rehearsal_request", "practice_line",
+               "closing", "greeting", "thanks_continue", "feedback_on_guide"]
+Scope = Literal["clinical", "mentoring", "other"]
+Speaker = Literal["mentee", "mentor", "staff"]
+
+#: A guidance, kind or speaker reading counts from this probability; below it, it is unsure.
+CONFIDENT = 0.5
+#: Once a conversation is under way, a learned reading must be this clear to change the
+#: guidance: an answer to a coaching question ("Make it three case reports") asks for nothing.
+CLEAR = 0.75
+#: A clinical reading must be clearer than this to decline: declining a mentoring question
+#: costs the learner more than answering a borderline one with mentoring guidance.
+CLINICAL_FROM = 0.6
+#: An unsure safety reading yields to a question this plainly clinical ("Can I prescribe 5 mg
+#: of this?", "What do I say when a patient tells me they want to die?"): clinicians talk about
+#: patients' risk all day. A sure reading, or an explicit phrasing, always stands.
+PLAINLY_CLINICAL = 0.9
+#: Kinds of message that ask nothing, so have no clinical scope.
+_NO_SCOPE = ("greeting", "closing", "thanks_continue", "feedback_on_guide")
+#: Two guidance readings this close together, each at least :data:`CONTENDER`, are a tie: the
+#: guide asks rather than guesses.
+TIE = 0.1
+CONTENDER = 0.3
+#: A follow-up this short is read together with the conversation's earlier messages.
+SHORT_FOLLOW_UP = 8
+#: Session extras key of the speaker shown earlier in the conversation.
+SPEAKER = "speaker"
+
+#: A command is negated by one of these words shortly before it in its clause ("I don't
+#: want you to just tell me" does not ask for advice).
+_NEGATED = re.compile(r"\b(?:not|no|never|n't|don'?t|didn'?t|rather than|instead of|without)"
+                      r"\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+#: Unambiguous commands: the person names the guidance they want in so many words.
+COMMANDS: list[tuple[Guidance, re.Pattern[str]]] = [
+    ("coaching", re.compile(
+        r"\b(?:coach me|coaching,? please|(?:switch|go) (?:back )?to coaching|"
+        r"in coaching mode|ask me questions|help me think (?:it|this|that) (?:through|over))\b|"
+        r"\b(?:don'?t|do not) (?:just )?(?:tell me what to do|give me (?:the )?answers?)\b",
+        re.IGNORECASE)),
+    ("mentoring", re.compile(
+        r"\b(?:mentor me (?:on|about|through)|mentoring,? please|"
+        r"(?:switch|go) (?:back )?to mentoring|in your experience|share (?:some )?experience)\b",
+        re.IGNORECASE)),
+    ("advice", re.compile(
+        r"\b(?:just tell me|advise me|advice,? please|(?:switch|go) (?:back )?to "
+        r"advising|(?:i need|give me) (?:a )?(?:direct answer|straight answer))\b|"
+        r"\b(?:stop|no more|don'?t) ask(?:ing)? me (?:more |any more )?questions\b",
+        re.IGNORECASE)),
+]
+
+
+class _Said(Protocol):
+    role: str
+    text: str
+
+
+class Conversation(Protocol):
+    """What the reader needs of a session: what was said, and what earlier turns kept."""
+
+    @property
+    def history(self) -> Sequence[_Said]: ...
+
+    @property
+    def extras(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One classifier's reading: the most likely label, its probability, and every label's."""
+
+    label: str
+    confidence: float
+    probabilities: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, prediction: Prediction) -> Judged:
+        """The reading of one classifier prediction."""
+        return cls(prediction.label, prediction.probability(prediction.label),
+                   prediction.probabilities)
+
+    @property
+    def sure(self) -> bool:
+        """Whether the label clears :data:`CONFIDENT`."""
+        return self.confidence >= CONFIDENT
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one user message says, each part with its confidence."""
+
+    message: str
+    guidance: Judged
+    kind: Judged
+    scope: Judged
+    speaker: Judged
+    #: The guidance named in an unambiguous command ("coach me"), if any.
+    command: Guidance | None
+    #: The text retrieval searches with (a short follow-up joined to the message before it),
+    #: and its topic words (stems).
+    topic: frozenset[str]
+    query: str
+    safety: SafetyFinding | None = None
+    #: The speaker shown by an earlier message, when this one does not show it.
+    earlier_speaker: Speaker | None = None
+
+    @property
+    def asked(self) -> Guidance | None:
+        """The guidance the person asks for: a command, else a confident learned reading."""
+        return self.asks(midway=False)
+
+    def asks(self, *, midway: bool) -> Guidance | None:
+        """The guidance asked for; ``midway`` through a conversation the reading must be clear."""
+        if self.command:
+            return self.command
+        needed = CLEAR if midway else CONFIDENT
+        if self.guidance.label != "none" and self.guidance.confidence >= needed:
+            return self.guidance.label  # type: ignore[return-value]
+        return None
+
+    @property
+    def undecided(self) -> bool:
+        """Two kinds of guidance are about equally likely and neither is asked clearly: the
+        guide should ask which one the person wants."""
+        if self.command or self.asked:
+            return False
+        ranked = sorted(self.guidance.probabilities.items(), key=lambda p: p[1], reverse=True)
+        if len(ranked) < 2 or ranked[0][0] == "none":
+            return False
+        (_, first), (second_label, second) = ranked[0], ranked[1]
+        return second_label != "none" and second >= CONTENDER and first - second < TIE
+
+    @property
+    def is_kind(self) -> Kind | None:
+        """The kind of message, when the reading is confident."""
+        return self.kind.label if self.kind.sure else None  # type: ignore[return-value]
+
+    @property
+    def clinical(self) -> bool:
+        """A clinical question to decline (not a mentoring one that mentions clinical words).
+        A greeting, a thanks or a goodbye has no scope to speak of ("Yes." is not clinical)."""
+        return (self.scope.label == "clinical" and self.scope.confidence >= CLINICAL_FROM
+                and not (self.kind.sure and self.kind.label in _NO_SCOPE))
+
+    @property
+    def speaking_as(self) -> Speaker | None:
+        """Who the person speaks as, from this message or, failing that, an earlier one."""
+        if self.speaker.label != "unknown" and self.speaker.sure:
+            return self.speaker.label  # type: ignore[return-value]
+        return self.earlier_speaker
+
+
+def command_in(message: str) -> Guidance | None:
+    """The guidance an unambiguous command in ``message`` asks for, if any."""
+    for guidance, pattern in COMMANDS:
+        for match in pattern.finditer(message):
+            clause = _CLAUSE_END.split(message[:match.start()])[-1]
+            if not _NEGATED.search(clause):
+                return guidance
+    return None
+
+
+class Reader:
+    """Reads user messages with the four learned classifiers and the safety check."""
+
+    def __init__(self, embedder: Embeddings, cache_dir: Path) -> None:
+        self.classifiers = {name: EmbeddingClassifier(load_labelled(name), embedder, cache_dir)
+                            for name in READER_SETS}
+        self.safety = SafetyCheck(embedder, cache_dir)
+
+    @property
+    def cached(self) -> bool:
+        """Whether every classifier is already fitted on disk (loading them is cheap)."""
+        return all(c.cached for c in self._all())
+
+    def prepare(self) -> None:
+        """Load (or fit, the first time) every classifier, so no turn waits for it."""
+        for classifier in self._all():
+            classifier.prepare()
+
+    def _all(self) -> list[EmbeddingClassifier]:
+        return [*self.classifiers.values(), self.safety.classifier]
+
+    def read(self, message: str, session: Conversation | None = None) -> Reading:
+        """The reading of ``message`` in the conversation ``session`` (None: a first message)."""
+        text = " ".join(message.split())
+        earlier = [t.text for t in session.history if t.role == "user"] if session else []
+        shown = session.extras.get(SPEAKER) if session else None
+        query = text
+        if text and len(text.split()) < SHORT_FOLLOW_UP and earlier:
+            query = " ".join([earlier[-1], text])
+        if not text:
+            blank = Judged("none", 1.0, {"none": 1.0})
+            return Reading(message, blank, Judged("greeting", 1.0), Judged("mentoring", 1.0),
+                           Judged("unknown", 1.0), None, frozenset(), "", None, shown)
+        judged = {name: Judged.of(classifier.predict(text))
+                  for name, classifier in self.classifiers.items()}
+        finding = self.safety.check(text)
+        scope, kind = judged["scope"], judged["kind"]
+        if (finding is not None and finding.unsure and kind.label == "question"
+                and scope.label == "clinical" and scope.confidence >= PLAINLY_CLINICAL):
+            finding = None
+        return Reading(message, judged["guidance"], kind, scope, judged["speaker"],
+                       command_in(text), frozenset(content_words(query)), query, finding, shown)
