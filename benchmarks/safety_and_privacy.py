@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,28 +30,30 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.index.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from assistant.privacy.phi import find  # noqa: E402
 from assistant.reader.labelled import LabelledSet, parse_labelled  # noqa: E402
+from assistant.reader.reading import Reader  # noqa: E402
 from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa: E402
 
-#: Each held-out split was written after a version of the detector. A and B were each looked
-#: at while tuning the next version (A for thresholds and a pattern; B for the reading of
-#: patients' words and of "I'm safe" statements); C was written after the final version and
-#: never used for tuning.
+#: Each held-out split was written after a version of the detector, and each was looked at
+#: while changing the next one: A for thresholds and a pattern; B for the reading of patients'
+#: words and of "I'm safe" statements; C for training on the reader's sets as ordinary traffic.
+#: No split is clean any more; C, the latest, is the one the targets are judged on.
 SAFETY_HELDOUT = {
     "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
     "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
-    "held-out C (written after)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
+    "held-out C (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
 }
-FINAL = "held-out C (written after)"
+FINAL = "held-out C (seen in tuning)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}
 
 
-def safety_rates(check: SafetyCheck, labelled: LabelledSet) -> tuple[float, float, list[str]]:
+def safety_rates(finds: Callable[[str], bool],
+                 labelled: LabelledSet) -> tuple[float, float, list[str]]:
     """Recall on distress, false-positive rate on ordinary messages, and the misses."""
     caught, flagged, misses = [], [], []
     for text, label in labelled.pairs():
-        hit = check.check(text) is not None
+        hit = finds(text)
         (flagged if label == ORDINARY else caught).append(hit)
         if hit != (label != ORDINARY):
             misses.append(f"{label}: {text}")
@@ -70,8 +73,9 @@ def cross_validated(embedder, labelled: LabelledSet, folds: int = 5):
             check = SafetyCheck(embedder, Path(cache),
                                 labelled=LabelledSet(f"fold{fold}", {k: tuple(v) for k, v
                                                                      in train.items()}))
+            held = LabelledSet("test", {k: tuple(v) for k, v in test.items()})
             recall, fp, missed = safety_rates(
-                check, LabelledSet("test", {k: tuple(v) for k, v in test.items()}))
+                lambda text, check=check: check.check(text) is not None, held)
         n_d = sum(len(v) for k, v in test.items() if k != ORDINARY)
         caught.append((recall, n_d))
         flagged.append((fp, len(test.get(ORDINARY, ()))))
@@ -108,11 +112,14 @@ def main() -> int:
     print("Safety check                          recall   false positives   n (distress/ordinary)")
     rows = {"training, 5-fold cross-validated": cross_validated(embedder, training)}
     with tempfile.TemporaryDirectory() as cache:
-        check = SafetyCheck(embedder, Path(cache))
-        check.check("warm up")
+        # Held-out messages are read as the guide reads them: the reader's safety finding,
+        # which also lets an unsure reading yield to a plainly clinical question.
+        reader = Reader(embedder, Path(cache))
+        reader.read("warm up")
         started = time.perf_counter()
         for name, labelled in list(sets.items())[1:]:
-            rows[name] = safety_rates(check, labelled)
+            rows[name] = safety_rates(lambda text: reader.read(text).safety is not None,
+                                      labelled)
         checked = sum(len(s.pairs()) for s in list(sets.values())[1:])
         per_message = (time.perf_counter() - started) / max(checked, 1) * 1000
     for name, (recall, fp, _) in rows.items():

@@ -88,6 +88,8 @@ class TurnInput:
 Step = Callable[[Plan, TurnInput], None]
 #: Session extras key: the conversation was closed (the terminal chat ends there).
 CLOSED = "closed"
+#: A user message of fewer words ("Hi", "stop practising") is left out of the summary.
+_SAYS_SOMETHING = 3
 
 
 def safety_first(plan: Plan, turn: TurnInput) -> None:
@@ -234,9 +236,10 @@ def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
 
 
 def summarise(session: Session) -> str:
-    """A short summary of the conversation, for the closing turn."""
+    """A short summary of the conversation, for the closing turn (a greeting or a command of
+    a word or two says nothing worth summing up)."""
     asked = [" ".join(t.text.split()) for t in session.history if t.role == "user"]
-    asked = [text for text in asked if text]
+    asked = [text for text in asked if len(text.split()) >= _SAYS_SOMETHING]
     modes = list(dict.fromkeys(t.mode for t in session.history if t.mode and t.mode != "safety"))
     parts = []
     if asked:
