@@ -26,7 +26,6 @@ from assistant.text import content_words
 Guidance = Literal["advice", "coaching", "mentoring"]
 Kind = Literal["question", "situation", "goal_request", "rehearsal_request", "practice_line",
                "closing", "greeting", "thanks_continue", "feedback_on_guide"]
-Scope = Literal["clinical", "mentoring", "other"]
 Speaker = Literal["mentee", "mentor", "staff"]
 
 #: A guidance, kind or speaker reading counts from this probability; below it, it is unsure.
@@ -116,9 +115,12 @@ class Reading:
     """What one user message says, each part with its confidence."""
 
     message: str
+    #: advice, coaching, mentoring or none.
     guidance: Judged
     kind: Judged
+    #: clinical, mentoring or other (neither: the weather, a recipe).
     scope: Judged
+    #: mentee, mentor, staff or unknown.
     speaker: Judged
     #: The guidance named in an unambiguous command ("coach me"), if any.
     command: Guidance | None
