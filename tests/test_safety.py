@@ -21,6 +21,7 @@ DISTRESS = [(text, kind) for text, kind in TRAINING.pairs() if kind != ORDINARY]
 #: Explicit phrasings the patterns alone must catch, whatever the classifier says.
 EXPLICIT = [
     ("I want to kill myself", "suicide"),
+    ("My intern says she's stockpiling her meds", "suicide"),
     ("Lately I think everyone would be better off without me", "suicide"),
     ("Some days I wonder what the point of waking up is", "suicide"),
     ("I've started cutting myself again", "self_harm"),

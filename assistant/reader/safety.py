@@ -62,6 +62,8 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:thinking about|thought about|want to|wanted to|going to|plan to|planning to|"
         r"tempted to|urge to) (?:\w+ ){0,2}(?:overdos(?:e|ing)|od)\b",
         r"how many (?:of )?(?:my |the |these )?(?:pills|tablets)\b",
+        r"(?:stockpil\w*|hoard\w*|stash\w*|sav(?:e|es|ed|ing) up) (?:\w+ ){0,2}(?:meds|"
+        r"medications?|medicines?|pills|tablets|insulin|opioids|painkillers)\b",
     ),
     "self_harm": _any(
         r"(?:cut|cutting|burn|burning|punish|punishing|scratch|scratching) myself\b",
