@@ -86,6 +86,15 @@ def test_a_request_to_practise_is_followed_by_practice(guide: Guide) -> None:
     assert "We can stop practising" in guide.ask(session, "stop practising").text
 
 
+def test_a_short_follow_up_takes_its_scope_from_the_conversation(guide: Guide) -> None:
+    session = Session()
+    guide.ask(session, "My mentee keeps missing our meetings. What should I do?")
+    assert not guide.ask(session, "What if it happens again next month?").out_of_scope
+    session = Session()
+    assert guide.ask(session, "What dose of amoxicillin should I give a child?").out_of_scope
+    assert guide.ask(session, "And for an adult?").out_of_scope
+
+
 def test_a_real_goodbye_closes_and_the_terminal_chat_ends_there(guide: Guide) -> None:
     session = Session()
     guide.ask(session, "How often should mentors and mentees meet?")

@@ -221,7 +221,9 @@ class Reader:
             blank = Judged("none", 1.0, {"none": 1.0})
             return Reading(message, blank, Judged("greeting", 1.0), Judged("mentoring", 1.0),
                            Judged("unknown", 1.0), None, frozenset(), "", None, shown)
-        judged = {name: Judged.of(classifier.predict(text))
+        # A short follow-up ("What if it happens again?") has no scope of its own: it is read
+        # with the message before it, like its retrieval query.
+        judged = {name: Judged.of(classifier.predict(query if name == "scope" else text))
                   for name, classifier in self.classifiers.items()}
         finding = self.safety.check(text)
         scope, kind = judged["scope"], judged["kind"]
