@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from assistant.index.store import StoredChunk
+from assistant.index.store import SentenceHit, StoredChunk
 
 Mode = Literal["advising", "coaching", "mentoring", "safety"]
 #: The guidance modes a person can ask for; ``safety`` is reserved for the safety reply.
@@ -42,6 +42,8 @@ class Passage:
     marker: int
     chunk: StoredChunk
     score: float
+    #: The chunk's sentences scored against the question, from the sentence index.
+    sentences: tuple[SentenceHit, ...] = ()
 
 
 @dataclass(frozen=True)

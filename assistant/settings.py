@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     )
 
     embedding_model: str = BUNDLED_MODEL
+    embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
+    onnx_dir: Path | None = None
     embedding_batch_size: int = Field(default=32, ge=1)
     embedding_threads: int = Field(default=1, ge=1)
     ingest_threads: int | None = Field(default=None, ge=1)
@@ -76,6 +78,12 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma store."""
         return self.home / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of the embedding model's ONNX exports (``MENTORCOACH_ONNX_DIR``, by default
+        ``models`` in the home folder)."""
+        return self.onnx_dir or self.home / "models"
 
     @property
     def state_path(self) -> Path:

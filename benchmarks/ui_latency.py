@@ -1,8 +1,10 @@
-"""Web app latency: start-up of ``mentorcoach ui``, then concurrent sessions via gradio_client.
+"""Web app latency: start-up of ``mentorcoach ui``, then concurrent sessions over its HTTP API.
 
 Indexes the starter corpus into a fresh home (not timed as start-up), starts the real
 command, times until the page answers, then runs simulated sessions in parallel against
-the offline engine and checks that no session ever sees another's messages.
+the offline engine, twice (the first burst meets the app's warm-up, the second is steady
+state, on which the targets are judged: turn p50 at most 0.5 s, p95 at most 1 s), and checks
+that no session ever sees another's messages.
 
     python benchmarks/ui_latency.py [--sessions 20] [--turns 3] [--home DIR]
 
@@ -23,12 +25,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "test-output" / "benchmarks" / "ui_latency.json"
+TARGET_P50, TARGET_P95 = 0.5, 1.0
 QUESTIONS = [
     "My mentee keeps missing our meetings. What should I do?",
     "How can I help my mentee set a time-bound goal?",
@@ -80,24 +84,46 @@ def user_texts(chat: list[dict]) -> list[str]:
     ]
 
 
-def simulate(url: str, sessions: int, turns: int) -> dict:
-    """Run ``sessions`` conversations at once; per-turn latency and cross-talk check."""
-    from gradio_client import Client
+def send(http: httpx.Client, url: str, session: str, text: str) -> list:
+    """One turn through the app's HTTP API, as a browser tab with its own session."""
+    posted = http.post(f"{url}/gradio_api/call/send",
+                       json={"data": [text, "Auto"], "session_hash": session})
+    posted.raise_for_status()
+    event_id = posted.json()["event_id"]
+    event = ""
+    with http.stream("GET", f"{url}/gradio_api/call/send/{event_id}") as stream:
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: ") and event in ("complete", "error"):
+                if event == "error":
+                    raise AssertionError(f"the app answered with an error: {line[6:]}")
+                return json.loads(line[6:])
+    raise AssertionError("the stream ended without a reply")
 
+
+def simulate(url: str, sessions: int, turns: int) -> dict:
+    """Run ``sessions`` conversations at once; per-turn latency and cross-talk check.
+
+    The simulated browsers call the app's HTTP API directly, with one shared connection
+    pool: on a small machine a heavier client (one ``gradio_client`` per session) takes more
+    of the cores than the server it measures.
+    """
     latencies: list[float] = []
     problems: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(sessions)
+    http = httpx.Client(timeout=120, limits=httpx.Limits(max_connections=2 * sessions))
 
     def converse(number: int) -> None:
         try:
-            client = Client(url, verbose=False)
+            session = f"bench-{number}-{uuid.uuid4().hex[:8]}"
             sent: list[str] = []
             start.wait()
             for turn in range(turns):
                 text = f"{QUESTIONS[(number + turn) % len(QUESTIONS)]} (mentor {number})"
                 began = time.perf_counter()
-                chat, sources, notice, _ = client.predict(text, "Auto", api_name="/send")
+                chat, sources, notice, *_ = send(http, url, session, text)
                 took = time.perf_counter() - began
                 sent.append(text)
                 with lock:
@@ -158,18 +184,21 @@ def main() -> int:
     )
     try:
         startup = wait_for_page(url, server)
-        from gradio_client import Client
-
-        began = time.perf_counter()
-        alone = Client(url, verbose=False)
-        alone.predict(QUESTIONS[0], "Auto", api_name="/send")
-        first_answer = time.perf_counter() - began
-        single = []
-        for question in QUESTIONS:
+        api = url.rstrip("/")
+        with httpx.Client(timeout=120) as http:
             began = time.perf_counter()
-            alone.predict(question, "Auto", api_name="/send")
-            single.append(time.perf_counter() - began)
-        load = simulate(url, args.sessions, args.turns)
+            send(http, api, "bench-alone", QUESTIONS[0])
+            first_answer = time.perf_counter() - began
+            single = []
+            for question in QUESTIONS:
+                began = time.perf_counter()
+                send(http, api, "bench-alone", question)
+                single.append(time.perf_counter() - began)
+        # The app loads its models in the background once the page answers: the first
+        # burst of sessions meets that warm-up, later ones do not. Both are reported; the
+        # targets are judged on the second.
+        first_burst = simulate(api, args.sessions, args.turns)
+        load = simulate(api, args.sessions, args.turns)
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -185,12 +214,19 @@ def main() -> int:
         "startup_to_page_s": round(startup, 2),
         "first_answer_s": round(first_answer, 2),
         "single_session_turn_p50_s": round(percentile(single, 0.5), 3),
+        "first_burst_turn_p50_s": first_burst["turn_p50_s"],
+        "first_burst_turn_p95_s": first_burst["turn_p95_s"],
         **load,
+        "cross_talk_or_errors": first_burst["cross_talk_or_errors"] + load["cross_talk_or_errors"],
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
-    return 1 if load["cross_talk_or_errors"] or not load["turns_completed"] else 0
+    met = (load["turns_completed"] and load["turn_p50_s"] <= TARGET_P50
+           and load["turn_p95_s"] <= TARGET_P95)
+    print(f"targets: turn p50 <= {TARGET_P50} s, p95 <= {TARGET_P95} s, no cross-talk: "
+          f"{'met' if met and not load['cross_talk_or_errors'] else 'NOT met'}")
+    return 1 if load["cross_talk_or_errors"] or not met else 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Chunking within pages and sections, at sentence boundaries, with stable ids."""
+"""Chunking by paragraph groups within pages and sections, with stable ids.
+
+A chunk is a run of whole paragraphs of one unit, up to ``size`` characters; a paragraph
+longer than that is split at sentence boundaries. Each chunk keeps the document title and
+section path as its ``header``: embedded and searched with the chunk, never quoted.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ class Chunk:
     text: str
     locator: str
     ordinal: int
+    header: str
     page: int | None = None
     section: str | None = None
 
@@ -30,11 +36,26 @@ def chunk_id(doc_version: str, locator: str, ordinal: int, text: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _line_locator(unit: TextUnit, start: int, text: str) -> str:
-    assert unit.start_line is not None
-    first = unit.start_line + unit.text.count("\n", 0, start)
-    last = first + text.count("\n")
-    return f"lines {first}-{last}" if last > first else f"line {first}"
+def _line_locator(unit: TextUnit, first: int, last: int) -> str:
+    """``Section, lines a-b`` of paragraphs ``first`` to ``last`` of a plain-text unit."""
+    start, end = unit.lines[first][0], unit.lines[last][1]
+    lines = f"lines {start}-{end}" if end > start else f"line {start}"
+    return f"{unit.section}, {lines}" if unit.section else lines
+
+
+def _paragraph_groups(paragraphs: list[str], size: int) -> list[tuple[int, int]]:
+    """Runs of whole paragraphs (first, last index), each at most ``size`` characters long
+    (a longer paragraph is a run of its own)."""
+    groups: list[tuple[int, int]] = []
+    for index, paragraph in enumerate(paragraphs):
+        if groups:
+            first, last = groups[-1]
+            length = sum(len(p) + 1 for p in paragraphs[first : last + 1]) + len(paragraph)
+            if length <= size:
+                groups[-1] = (first, index)
+                continue
+        groups.append((index, index))
+    return groups
 
 
 def _spans(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
@@ -75,24 +96,24 @@ def _spans(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
 def chunk_document(
     document: LoadedDocument, doc_version: str, *, size: int, overlap: int
 ) -> list[Chunk]:
-    """Split each unit on its own at sentence boundaries, so no chunk spans two pages or two
-    sections and no chunk starts or ends inside a sentence."""
+    """Split each unit on its own into paragraph groups, so no chunk spans two pages or two
+    sections; a paragraph too long for one chunk is split at sentence boundaries, with
+    ``overlap`` characters of sentences shared by neighbouring pieces."""
     chunks: list[Chunk] = []
     for unit in document.units:
-        for start, end in _spans(unit.text, size, overlap):
-            text = unit.text[start:end]
-            locator = (
-                _line_locator(unit, start, text) if unit.start_line is not None else unit.locator
-            )
-            ordinal = len(chunks)
-            chunks.append(
-                Chunk(
-                    id=chunk_id(doc_version, locator, ordinal, text),
-                    text=text,
-                    locator=locator,
-                    ordinal=ordinal,
-                    page=unit.page,
-                    section=unit.section,
-                )
-            )
+        paragraphs = unit.text.split("\n")
+        header = " > ".join(p for p in (document.title, unit.section) if p)
+        for first, last in _paragraph_groups(paragraphs, size):
+            group = "\n".join(paragraphs[first : last + 1])
+            locator = _line_locator(unit, first, last) if unit.lines else unit.locator
+            for start, end in _spans(group, size, overlap) if len(group) > size else [
+                    (0, len(group))]:
+                text = group[start:end].strip()
+                if not text:
+                    continue
+                ordinal = len(chunks)
+                chunks.append(Chunk(
+                    id=chunk_id(doc_version, locator, ordinal, text), text=text,
+                    locator=locator, ordinal=ordinal, header=header, page=unit.page,
+                    section=unit.section))
     return chunks

@@ -10,14 +10,15 @@ from pathlib import Path
 class TextUnit:
     """A page or a section: the largest span a chunk may come from.
 
-    ``start_line`` is set for plain text, whose chunks are located by line range instead.
+    ``text`` holds one paragraph a line. ``lines`` is set for plain text: the first and last
+    line of the file each paragraph came from, so its chunks are located by line range.
     """
 
     text: str
     locator: str
     page: int | None = None
     section: str | None = None
-    start_line: int | None = None
+    lines: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

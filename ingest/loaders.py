@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ingest.document import LoadedDocument, LoadError, TextUnit, title_from_filename
+from ingest.structure import Block, blocks, title_of
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -104,13 +105,39 @@ def load_markdown(path: Path, source: str, data: bytes) -> LoadedDocument:
     return LoadedDocument(source, title or title_from_filename(path), units, warnings)
 
 
+def _sections_of(found: list[Block], title: str) -> Iterator[tuple[str | None, list[Block]]]:
+    """Paragraph blocks grouped under the heading path above them (title left out)."""
+    stack: list[tuple[int, str]] = []
+    body: list[Block] = []
+    for block in found:
+        if block.level == 0:
+            body.append(block)
+            continue
+        if body:
+            yield " > ".join(t for _, t in stack) or None, body
+            body = []
+        if block.text == title and not stack:
+            continue
+        while stack and stack[-1][0] >= block.level:
+            stack.pop()
+        stack.append((block.level, block.text))
+    if body:
+        yield " > ".join(t for _, t in stack) or None, body
+
+
 def load_text(path: Path, source: str, data: bytes) -> LoadedDocument:
-    """Plain text: one unit, its chunks located by line range; a short first line is the title."""
+    """Plain text: headings and paragraphs recovered (see :mod:`ingest.structure`), one unit
+    per section, its chunks located by section and line range."""
     text, warnings = read_text(path, data)
-    text = text.replace("\r\n", "\n").strip("\n")
-    units = [TextUnit(text=text, locator="lines", start_line=1)] if text.strip() else []
-    first = text.strip().splitlines()[0].strip() if text.strip() else ""
-    title = first if 0 < len(first) <= 100 and not first.endswith(".") else ""
+    found = blocks(text.replace("\r\n", "\n").replace("\r", "\n"))
+    title = title_of(found)
+    if title:
+        found = found[1:]
+    units = [
+        TextUnit(text="\n".join(b.text for b in body), locator=section or "lines",
+                 section=section, lines=tuple((b.first_line, b.last_line) for b in body))
+        for section, body in _sections_of(found, title)
+    ]
     return LoadedDocument(source, title or title_from_filename(path), units, warnings)
 
 
@@ -158,32 +185,6 @@ def load_docx(path: Path, source: str, data: bytes) -> LoadedDocument:
     return LoadedDocument(source, core_title or title or title_from_filename(path), units)
 
 
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
-_SENTENCE_END = (".", "!", "?", ":", ";")
-
-
-def _reflow_pdf_text(text: str) -> str:
-    """Join the hard line breaks of extracted PDF text back into paragraphs."""
-    text = _HYPHEN_BREAK.sub(r"\1\2", text.replace("\r", ""))
-    lines = [line.strip() for line in text.split("\n")]
-    widths = sorted(len(line) for line in lines if line)
-    full = widths[int(len(widths) * 0.75)] if widths else 0
-    out: list[str] = []
-    for line in lines:
-        if not line:
-            out.append("")
-            continue
-        previous = out[-1] if out else ""
-        # A line continues the previous one when that one ran to the margin mid-sentence.
-        continues = previous and not previous.endswith(_SENTENCE_END)
-        if continues and len(previous) >= 0.6 * full and not line.startswith(("-", "\u2022")):
-            out[-1] = f"{previous} {line}"
-        else:
-            out.append(line)
-    paragraphs = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", paragraphs).strip()
-
-
 def load_pdf(path: Path, source: str, data: bytes) -> LoadedDocument:
     """PDF: one unit per page, located as ``p. N`` (1-based)."""
     import io
@@ -205,16 +206,33 @@ def load_pdf(path: Path, source: str, data: bytes) -> LoadedDocument:
         if "crypt" in str(exc).lower():
             raise LoadError(path, f"encrypted PDF that cannot be opened ({exc})") from None
         raise LoadError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
+    # Headings carry over from page to page; a unit is one section's text on one page.
+    per_page = [(number, blocks(raw.replace("\r", ""))) for number, raw in
+                enumerate(pages, start=1)]
+    first = next((found for _, found in per_page if found), [])
+    title = meta_title.strip() or title_of(first)
     units = []
-    for number, raw in enumerate(pages, start=1):
-        text = _reflow_pdf_text(raw)
-        if text:
-            units.append(TextUnit(text=text, locator=f"p. {number}", page=number))
+    current: str | None = None
+    for number, found in per_page:
+        if title and found is first and found[0].text == title:
+            found = found[1:]
+        for section, body in _sections_of(_under(current, found), title):
+            current = section
+            units.append(TextUnit(text="\n".join(b.text for b in body), locator=f"p. {number}",
+                                  page=number, section=section))
+        headings = [b for b in found if b.level]
+        if headings and not any(b.level == 0 for b in found[found.index(headings[-1]):]):
+            current = headings[-1].text  # a heading at the foot of a page leads the next
     if not units:
         raise LoadError(path, "no extractable text (a scanned PDF?); run OCR on it first")
-    first_line = units[0].text.splitlines()[0].strip()
-    title = meta_title.strip() or (first_line if len(first_line) < 120 else "")
     return LoadedDocument(source, title or title_from_filename(path), units)
+
+
+def _under(section: str | None, found: list[Block]) -> list[Block]:
+    """A page's blocks, led by the section heading it continues (as one level-1 heading)."""
+    if section is None or (found and found[0].level):
+        return found
+    return [Block(section, 0, 0, 1), *found]
 
 
 Loader = Callable[[Path, str, bytes], LoadedDocument]

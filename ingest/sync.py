@@ -12,8 +12,9 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from assistant.index.state import update_state
-from assistant.index.store import DocumentRecord, Store
+from assistant.index.store import DocumentRecord, Store, searchable
 from assistant.settings import Settings
+from assistant.text import sentences
 from ingest.chunking import Chunk, chunk_document
 from ingest.discover import Found, discover
 from ingest.document import LoadedDocument, LoadError
@@ -76,7 +77,7 @@ def document_key(root: Path, source: str) -> str:
 
 
 #: Bump when loaders or chunking change what a file yields, so the next sync re-reads it.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 def document_version(key: str, file_hash: str, settings: Settings) -> str:
@@ -140,19 +141,36 @@ def _sync(
     total = sum(len(p.chunks) for p in pending)
     done = 0
     for group in _groups(pending):
-        texts = [c.text for item in group for c in item.chunks]
-        vectors = embedder.embed_documents(texts)
+        # Each chunk and each of its sentences is embedded under the chunk's header: a
+        # sentence alone ("42 agreed to take part") rarely says what it is about.
+        texts = [searchable(c.header, c.text) for item in group for c in item.chunks]
+        said = [(c, position, s.text) for item in group for c in item.chunks
+                for position, s in enumerate(sentences(c.text))]
+        vectors = embedder.embed_documents(
+            texts + [searchable(c.header, text) for c, _, text in said])
+        chunk_vectors, sentence_vectors = vectors[: len(texts)], vectors[len(texts) :]
         done += len(texts)
         if progress:
             progress(done, total)
         report.model_loaded = True
+        by_chunk: dict[str, list[int]] = {}
+        for index, (chunk, _, _) in enumerate(said):
+            by_chunk.setdefault(chunk.id, []).append(index)
         for item in group:
-            item_vectors, vectors = vectors[: len(item.chunks)], vectors[len(item.chunks) :]
+            item_vectors = chunk_vectors[: len(item.chunks)]
+            chunk_vectors = chunk_vectors[len(item.chunks) :]
             store.write_chunks(
                 [c.id for c in item.chunks],
                 [c.text for c in item.chunks],
                 item_vectors,
                 [_chunk_metadata(item.record, c) for c in item.chunks],
+            )
+            own = [i for c in item.chunks for i in by_chunk.get(c.id, [])]
+            store.write_sentences(
+                [f"{said[i][0].id}:{said[i][1]}" for i in own],
+                [said[i][2] for i in own],
+                [sentence_vectors[i] for i in own],
+                [_sentence_metadata(item.record, said[i][0].id, said[i][1]) for i in own],
             )
             store.activate(item.record)
             report.outcomes.append(
@@ -244,8 +262,14 @@ def _kept(problem: str, previous: DocumentRecord | None) -> str:
     return f"{problem}; the previously indexed version is kept" if previous else problem
 
 
+def _sentence_metadata(record: DocumentRecord, chunk_id: str, position: int) -> dict:
+    return {"doc_key": record.key, "doc_version": record.version, "chunk_id": chunk_id,
+            "position": position}
+
+
 def _chunk_metadata(record: DocumentRecord, chunk: Chunk) -> dict:
     return {
+        "header": chunk.header,
         "doc_key": record.key,
         "doc_version": record.version,
         "source": record.source,

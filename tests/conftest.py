@@ -14,12 +14,15 @@ import pytest
 from assistant.settings import Settings, get_settings
 
 CACHE = "MENTORCOACH_CACHE_DIR"
+#: The embedding model's ONNX export, made once per run.
+ONNX = "MENTORCOACH_ONNX_DIR"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """One cache folder for the run, so each classifier is fitted once, never in ~/.cache."""
     folder = tempfile.mkdtemp(prefix="mentorcoach-test-cache-")
     os.environ[CACHE] = folder
+    os.environ[ONNX] = str(Path(folder) / "models")
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
@@ -28,7 +31,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     """Point all state at a temporary folder and forget cached settings around each test."""
     home = tmp_path / "home"
     for name in list(os.environ):
-        if name.startswith("MENTORCOACH_") and name != CACHE:
+        if name.startswith("MENTORCOACH_") and name not in (CACHE, ONNX):
             monkeypatch.delenv(name)
     monkeypatch.setenv("MENTORCOACH_HOME", str(home))
     get_settings.cache_clear()
@@ -44,7 +47,16 @@ def settings(isolated_home: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real bundled embedding model, loaded once per test run."""
+    """The real bundled embedding model on its ONNX export (as the product runs it), exported
+    once per test run into the shared cache folder."""
+    from assistant.index.embeddings import OnnxEmbedder
+
+    return OnnxEmbedder(models_dir=Path(os.environ[ONNX]))
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The same model on torch (sentence-transformers), loaded once per test run."""
     from assistant.index.embeddings import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()

@@ -115,9 +115,9 @@ def test_the_message_is_embedded_once_per_turn(guide: Guide, monkeypatch) -> Non
     encoded: list[str] = []
     real = type(embedder)._encode
 
-    def spy(self, texts):
+    def spy(self, texts, *, bulk):
         encoded.extend(texts)
-        return real(self, texts)
+        return real(self, texts, bulk=bulk)
 
     monkeypatch.setattr(type(embedder), "_encode", spy)
     message = "How should a mentee prepare for a mid-year review with a new mentor, exactly?"

@@ -52,12 +52,12 @@ class Guide:
         self.retriever = HybridRetriever(
             self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor
         )
-        self.engine = engine or engine_for(settings, self.embedder)
+        self.engine = engine or engine_for(settings)
         self.reader = Reader(self.embedder, settings.cache_dir)
         self.contacts = load_contacts(settings.safety_contacts)
         self.composer = (
             self.engine if isinstance(self.engine, OfflineComposer)
-            else OfflineComposer(self.embedder)
+            else OfflineComposer()
         )
         self.chain = (
             RunnableLambda(self._read) | RunnableLambda(self._retrieve)

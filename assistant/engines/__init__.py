@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from langchain_core.embeddings import Embeddings
-
 from assistant.engines.base import ChatEngine, EngineError
 from assistant.settings import Settings
 
 __all__ = ["ChatEngine", "EngineError", "engine_for"]
 
 
-def engine_for(settings: Settings, embedder: Embeddings) -> ChatEngine:
+def engine_for(settings: Settings) -> ChatEngine:
     """The configured engine; LLM engines are imported only when chosen."""
     if settings.llm == "openai":
         from assistant.engines.openai_engine import OpenAIEngine
@@ -22,4 +20,4 @@ def engine_for(settings: Settings, embedder: Embeddings) -> ChatEngine:
         return LlamaCppEngine(settings)
     from assistant.engines.offline import OfflineComposer
 
-    return OfflineComposer(embedder)
+    return OfflineComposer()

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import numpy as np
-from langchain_core.embeddings import Embeddings
-
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
 from assistant.stance import has_directive
 from assistant.text import content_words, overlap, sentences
@@ -74,10 +71,6 @@ class OfflineComposer:
 
     name = "offline"
 
-    def __init__(self, embedder: Embeddings) -> None:
-        self.embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}
-
     def stream(self, plan: Plan) -> Iterator[str]:
         """Yield the composed reply word by word."""
         yield from re.split(r"(?<=\s)", self.compose(plan))
@@ -118,24 +111,26 @@ class OfflineComposer:
     def _best_sentences(
         self, plan: Plan, mode: Mode, *, limit: int, minimum: float
     ) -> list[tuple[str, int]]:
-        candidates: list[tuple[str, Passage]] = []
+        candidates: list[tuple[str, float, Passage]] = []
         other_party = _FOR_THE_OTHER_PARTY.get(plan.audience or "")
         for passage in plan.passages:
             if passage.chunk.locator.endswith("References"):
                 continue
-            for sentence in sentences(passage.chunk.text):
-                text = _BULLET.sub("", sentence.text)
+            # Similarities come from the sentence index; a passage without them (handed in
+            # by hand) is ranked by its topic words alone.
+            scored = [(h.text, h.similarity) for h in passage.sentences] or [
+                (s.text, 0.0) for s in sentences(passage.chunk.text)]
+            for sentence, similarity in scored:
+                text = _BULLET.sub("", sentence)
                 if not _quotable(text) or text.endswith("?"):
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
                 if other_party is not None and other_party.search(text):
                     continue
-                candidates.append((text, passage))
+                candidates.append((text, similarity, passage))
         if not candidates:
             return []
-        query = np.asarray(self.embedder.embed_query(plan.message))
-        scores = self._vectors_for([t for t, _ in candidates]) @ query
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
         topic = (plan.topic or content_words(plan.message)) - _GENERIC
 
@@ -144,8 +139,8 @@ class OfflineComposer:
             return similarity + style + _TOPIC_WEIGHT * overlap(topic, text)
 
         ranked = sorted(
-            (score_of(text, float(score)), order, text, passage.marker)
-            for order, ((text, passage), score) in enumerate(zip(candidates, scores, strict=True))
+            (score_of(text, similarity), order, text, passage.marker)
+            for order, (text, similarity, passage) in enumerate(candidates)
         )
         picked: list[tuple[str, int]] = []
         per_passage: dict[int, int] = {}
@@ -158,14 +153,6 @@ class OfflineComposer:
             picked.append((text, marker))
             per_passage[marker] = per_passage.get(marker, 0) + 1
         return picked
-
-    def _vectors_for(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
-                self._vectors[text] = np.asarray(vector)
-        return np.stack([self._vectors[t] for t in texts])
-
 
 def _quotable(text: str) -> bool:
     """A complete, self-contained prose sentence: no fragment, heading or reference entry."""

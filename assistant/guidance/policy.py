@@ -215,7 +215,8 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
     """Number the retrieved passages; advice or experience with nothing retrieved is declined."""
     if plan.kind != "answer":
         return
-    plan.passages = [Passage(i, hit.chunk, hit.score) for i, hit in enumerate(turn.hits, 1)]
+    plan.passages = [Passage(i, hit.chunk, hit.score, hit.sentences)
+                     for i, hit in enumerate(turn.hits, 1)]
     plan.topic = turn.reading.topic
     if not plan.passages and plan.mode != "coaching":
         plan.kind = "not_covered"

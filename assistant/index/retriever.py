@@ -1,4 +1,10 @@
-"""Hybrid retrieval: dense search in the store plus BM25 over the same chunks, fused by RRF."""
+"""Hybrid retrieval: dense chunks, BM25 and best sentences, fused by reciprocal rank.
+
+Three rankings of the live chunks: by the similarity of their vectors (title, section and
+text) to the question, by BM25 over the same text with the shared stemmed tokenizer, and by
+their best sentence in the sentence index. Each hit carries every sentence of its chunk
+scored against the question, so the quote is chosen without embedding anything.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.index.store import Store, StoredChunk
+from assistant.index.store import SentenceHit, Store, StoredChunk
 from assistant.text import tokens
 
 RRF_K = 60
@@ -14,11 +20,13 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class Hit:
-    """A fused result: the chunk, its fused score, and its dense similarity when known."""
+    """A fused result: the chunk, its fused score, its dense similarity when known, and its
+    sentences scored against the question."""
 
     chunk: StoredChunk
     score: float
     similarity: float | None
+    sentences: tuple[SentenceHit, ...] = ()
 
 
 class _Lexical:
@@ -29,7 +37,7 @@ class _Lexical:
 
         self.chunks = chunks
         self._index = bm25s.BM25()
-        corpus = [tokens(c.text) or ["empty"] for c in chunks]
+        corpus = [tokens(c.searchable) or ["empty"] for c in chunks]
         self._index.index(corpus, show_progress=False)
 
     def search(self, query: str, k: int) -> list[StoredChunk]:
@@ -42,10 +50,11 @@ class _Lexical:
 
 
 class HybridRetriever:
-    """Dense + BM25 retrieval fused by reciprocal rank, with a relevance floor.
+    """Dense, BM25 and best-sentence retrieval fused by reciprocal rank, with a relevance
+    floor.
 
-    When the best dense similarity is below ``floor`` the corpus is taken not to cover the
-    question and nothing is returned, rather than citing a weak match.
+    When no chunk and no sentence is at least ``floor`` similar to the question, the corpus is
+    taken not to cover it and nothing is returned, rather than citing a weak match.
     """
 
     def __init__(
@@ -71,22 +80,32 @@ class HybridRetriever:
         """The top ``k`` chunks for ``query``, or nothing when none clears the floor."""
         k = k or self.top_k
         depth = max(3 * k, 12)
-        dense = self.store.search(self.embedder.embed_query(query), depth)
-        if not dense or dense[0][1] < self.floor:
-            return []
+        vector = self.embedder.embed_query(query)
+        dense = self.store.search(vector, depth)
         similarity = {chunk.id: sim for chunk, sim in dense}
-        fused: dict[str, float] = {}
-        chunks: dict[str, StoredChunk] = {}
-        rankings = [[chunk for chunk, _ in dense]]
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        rankings = [[chunk.id for chunk, _ in dense]]
         if self.hybrid:
             self.refresh()
             assert self._lexical is not None
-            rankings.append(self._lexical.search(query, depth))
+            lexical = self._lexical.search(query, depth)
+            chunks |= {chunk.id: chunk for chunk in lexical}
+            rankings.append([chunk.id for chunk in lexical])
+        # Every candidate's sentences, scored from the sentence index in one read.
+        scored = self.store.sentences_of(list(chunks), vector)
+        best = {i: max(h.similarity for h in hits) for i, hits in scored.items() if hits}
+        # The evidence for a chunk is its own similarity or its best sentence's, whichever
+        # is higher: a long chunk can hold one sentence that answers the question.
+        evidence = [max(similarity.get(i, -1.0), best.get(i, -1.0)) for i in chunks]
+        if not evidence or max(evidence) < self.floor:
+            return []
+        if self.hybrid:
+            rankings.append(sorted(best, key=best.__getitem__, reverse=True))
+        fused: dict[str, float] = {}
         for ranking in rankings:
-            for rank, chunk in enumerate(ranking):
-                fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
-                chunks[chunk.id] = chunk
-        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
-        # A lexical-only hit has no dense score; a dense hit must clear the floor itself.
-        kept = [i for i in ordered if similarity.get(i, self.floor) >= self.floor]
-        return [Hit(chunks[i], fused[i], similarity.get(i)) for i in kept[:k]]
+            for rank, chunk_id in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        # Past the floor every fused hit is kept: the composer weighs each sentence itself.
+        kept = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        return [Hit(chunks[i], fused[i], similarity.get(i), tuple(scored.get(i, ())))
+                for i in kept]

@@ -1,26 +1,36 @@
 """The index store: chunks and the document manifest in Chroma, embedded or on a server.
 
-Two collections. ``<name>`` holds the chunks with their vectors; ``<name>_documents`` holds
-one record per indexed document, whose ``version`` says which chunks are live. Readers only
-see chunks of live versions, so replacing a document is: write the new chunks (invisible),
-flip the document record (one write), delete the old chunks. A crash at any point leaves
-either the old or the new version visible, never both and never neither; leftovers are
-invisible garbage that the next sync removes.
+Three collections. ``<name>`` holds the chunks with their vectors; ``<name>_sentences`` holds
+every sentence of every chunk with its own vector, embedded once at ingest so a turn never
+embeds corpus text; ``<name>_documents`` holds one record per indexed document, whose
+``version`` says which chunks and sentences are live. Readers only see chunks and sentences of
+live versions, so replacing a document is: write the new chunks and sentences (invisible),
+flip the document record (one write), delete the old ones. A crash at any point leaves either
+the old or the new version visible, never both and never neither; leftovers are invisible
+garbage that the next sync removes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from assistant.settings import Settings
 
 _MANIFEST_SUFFIX = "_documents"
+_SENTENCES_SUFFIX = "_sentences"
 # Chroma wants a vector on every record; manifest records carry this placeholder.
 _PLACEHOLDER = [1.0]
+#: Seconds the live versions read from the manifest are reused.
+MANIFEST_TTL = 1.0
+#: Chunks whose sentences are kept in memory once read.
+SENTENCE_CACHE = 5000
 
 
 class ModelMismatchError(RuntimeError):
@@ -59,6 +69,7 @@ class StoredChunk:
     doc_key: str
     page: int | None = None
     section: str | None = None
+    header: str = ""
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> StoredChunk:
@@ -72,7 +83,28 @@ class StoredChunk:
             doc_key=str(meta["doc_key"]),
             page=meta.get("page"),
             section=meta.get("section"),
+            header=str(meta.get("header", "")),
         )
+
+    @property
+    def searchable(self) -> str:
+        """What is embedded and searched for this chunk (see :func:`searchable`)."""
+        return searchable(self.header, self.text)
+
+
+def searchable(header: str, text: str) -> str:
+    """What is embedded and searched for a chunk: its title and section path, then its text."""
+    return f"{header}\n{text}" if header else text
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    """A sentence of a live chunk and its cosine similarity to a query vector."""
+
+    chunk_id: str
+    position: int
+    text: str
+    similarity: float
 
 
 class Store(Protocol):
@@ -83,10 +115,17 @@ class Store(Protocol):
         self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]],
         metadatas: Sequence[dict[str, Any]],
     ) -> None: ...
+    def write_sentences(
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None: ...
     def activate(self, record: DocumentRecord) -> None: ...
     def deactivate(self, key: str) -> None: ...
     def collect_garbage(self) -> int: ...
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]: ...
+    def sentences_of(
+        self, chunk_ids: Sequence[str], vector: Sequence[float]
+    ) -> dict[str, list[SentenceHit]]: ...
     def fingerprint(self) -> str: ...
     def live_chunks(self) -> list[StoredChunk]: ...
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]: ...
@@ -133,6 +172,9 @@ class ChromaStore:
         self._open()
 
     def _open(self) -> None:
+        self._manifest_read: tuple[float, dict[str, str]] | None = None
+        self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str]], Any]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._chunks = self._client.get_or_create_collection(
             self._name,
             metadata={"hnsw:space": "cosine", "embedding_model": self.model_id},
@@ -149,6 +191,10 @@ class ChromaStore:
         self._manifest = self._client.get_or_create_collection(
             self._name + _MANIFEST_SUFFIX, embedding_function=None
         )
+        self._sentences = self._client.get_or_create_collection(
+            self._name + _SENTENCES_SUFFIX, metadata={"hnsw:space": "cosine"},
+            embedding_function=None,
+        )
 
     def documents(self) -> list[DocumentRecord]:
         """Every live document, sorted by root and path."""
@@ -157,20 +203,18 @@ class ChromaStore:
         return sorted(records, key=lambda r: (r.root, r.source))
 
     def write_chunks(
-        self,
-        ids: Sequence[str],
-        texts: Sequence[str],
-        vectors: Sequence[Sequence[float]],
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]],
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         """Write chunks of a not-yet-live version (idempotent: ids are content-derived)."""
-        if ids:
-            self._chunks.upsert(
-                ids=list(ids),
-                documents=list(texts),
-                embeddings=[list(v) for v in vectors],
-                metadatas=[_clean_metadata(m) for m in metadatas],
-            )
+        _upsert(self._chunks, ids, texts, vectors, metadatas)
+
+    def write_sentences(
+        self, ids: Sequence[str], texts: Sequence[str], vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Write the sentences of chunks not yet live (``chunk_id``, ``position`` metadata)."""
+        _upsert(self._sentences, ids, texts, vectors, metadatas)
 
     def activate(self, record: DocumentRecord) -> None:
         """Make ``record.version`` the live one (a single write), then drop older chunks."""
@@ -179,26 +223,29 @@ class ChromaStore:
             embeddings=[_PLACEHOLDER],
             metadatas=[{"record": json.dumps(asdict(record)), "version": record.version}],
         )
-        self._chunks.delete(
-            where={"$and": [{"doc_key": record.key}, {"doc_version": {"$ne": record.version}}]}
-        )
+        self._manifest_read = None
+        older = {"$and": [{"doc_key": record.key}, {"doc_version": {"$ne": record.version}}]}
+        self._chunks.delete(where=older)
+        self._sentences.delete(where=older)
 
     def deactivate(self, key: str) -> None:
-        """Remove a document: hide it (one write), then delete its chunks."""
+        """Remove a document: hide it (one write), then delete its chunks and sentences."""
         self._manifest.delete(ids=[key])
+        self._manifest_read = None
         self._chunks.delete(where={"doc_key": key})
+        self._sentences.delete(where={"doc_key": key})
 
     def collect_garbage(self) -> int:
-        """Delete chunks of versions that are not live (left by an interrupted sync)."""
+        """Delete chunks and sentences of versions that are not live (an interrupted sync's)."""
         live = self._live_versions()
-        stale = [
-            chunk_id
-            for chunk_id, meta in self._iter_chunk_meta()
-            if meta.get("doc_version") not in live
-        ]
-        for start in range(0, len(stale), 1000):
-            self._chunks.delete(ids=stale[start : start + 1000])
-        return len(stale)
+        removed = 0
+        for collection in (self._chunks, self._sentences):
+            stale = [i for i, _, meta in _paged(collection, include=["metadatas"])
+                     if meta.get("doc_version") not in live]
+            for start in range(0, len(stale), 1000):
+                collection.delete(ids=stale[start : start + 1000])
+            removed += len(stale) if collection is self._chunks else 0
+        return removed
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
         """The ``k`` live chunks nearest to ``vector``, with cosine similarity."""
@@ -212,6 +259,50 @@ class ChromaStore:
             hits = self._query(vector, k, {"doc_version": {"$in": sorted(live)}})
         return [(chunk, similarity) for chunk, similarity, _ in hits]
 
+    def sentences_of(
+        self, chunk_ids: Sequence[str], vector: Sequence[float]
+    ) -> dict[str, list[SentenceHit]]:
+        """Every stored sentence of ``chunk_ids`` in order, scored against ``vector``.
+
+        Sentences read once are kept in memory (the most recent :data:`SENTENCE_CACHE`
+        chunks): chunk ids are derived from the document version and the text, so what is
+        kept never goes stale.
+        """
+        import numpy as np
+
+        with self._cache_lock:
+            missing = [i for i in dict.fromkeys(chunk_ids) if i not in self._sentence_cache]
+        if missing:
+            got = self._sentences.get(where={"chunk_id": {"$in": missing}},
+                                      include=["documents", "metadatas", "embeddings"])
+            rows: dict[str, list[tuple[int, str, Any]]] = {i: [] for i in missing}
+            for text, meta, vector_ in zip(got["documents"], got["metadatas"],
+                                           got["embeddings"], strict=True):
+                rows[str(meta["chunk_id"])].append((int(meta["position"]), text, vector_))
+            with self._cache_lock:
+                for chunk, found in rows.items():
+                    found.sort(key=lambda row: row[0])
+                    self._sentence_cache[chunk] = (
+                        [(p, t) for p, t, _ in found],
+                        np.asarray([v for _, _, v in found], dtype=np.float32).reshape(
+                            len(found), -1))
+                while len(self._sentence_cache) > SENTENCE_CACHE:
+                    self._sentence_cache.popitem(last=False)
+        query = np.asarray(vector, dtype=np.float32)
+        scored: dict[str, list[SentenceHit]] = {}
+        with self._cache_lock:
+            cached = {}
+            for i in chunk_ids:
+                if i in self._sentence_cache:
+                    self._sentence_cache.move_to_end(i)
+                    cached[i] = self._sentence_cache[i]
+        for chunk, (said, matrix) in cached.items():
+            if said:
+                scores = matrix @ query
+                scored[chunk] = [SentenceHit(chunk, p, t, float(score))
+                                 for (p, t), score in zip(said, scores, strict=True)]
+        return scored
+
     def fingerprint(self) -> str:
         """Hash over the manifest: changes whenever a live document or its version changes."""
         digest = hashlib.sha256()
@@ -224,10 +315,8 @@ class ChromaStore:
         live = self._live_versions()
         if not live:
             return []
-        got = self._chunks.get(
-            where={"doc_version": {"$in": sorted(live)}}, include=["documents", "metadatas"]
-        )
-        chunks = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        chunks = _paged(self._chunks, where={"doc_version": {"$in": sorted(live)}},
+                        include=["documents", "metadatas"])
         ordered = sorted(chunks, key=lambda c: (c[2]["doc_key"], c[2].get("ordinal", 0)))
         return [StoredChunk.from_record(i, d, m) for i, d, m in ordered]
 
@@ -246,16 +335,30 @@ class ChromaStore:
         """Number of chunks stored, live or not."""
         return self._chunks.count()
 
+    def sentence_count(self) -> int:
+        """Number of sentences stored, live or not."""
+        return self._sentences.count()
+
     def _drop(self) -> None:
         existing = {getattr(c, "name", c) for c in self._client.list_collections()}
-        for name in (self._name, self._name + _MANIFEST_SUFFIX):
+        for name in (self._name, self._name + _MANIFEST_SUFFIX, self._name + _SENTENCES_SUFFIX):
             if name in existing:
                 self._client.delete_collection(name)
 
     def _versions(self) -> dict[str, str]:
-        """Live version of each document, by manifest key."""
-        got = self._manifest.get(include=["metadatas"])
-        return {key: m["version"] for key, m in zip(got["ids"], got["metadatas"], strict=True)}
+        """Live version of each document, by manifest key.
+
+        Read at most once per :data:`MANIFEST_TTL` seconds: a turn asks several times, and
+        another process's sync becomes visible within that time. This process's own writes
+        are seen at once.
+        """
+        now = time.monotonic()
+        if self._manifest_read is None or now - self._manifest_read[0] > MANIFEST_TTL:
+            got = self._manifest.get(include=["metadatas"])
+            versions = {key: m["version"]
+                        for key, m in zip(got["ids"], got["metadatas"], strict=True)}
+            self._manifest_read = (now, versions)
+        return dict(self._manifest_read[1])
 
     def _live_versions(self) -> set[str]:
         return set(self._versions().values())
@@ -275,9 +378,35 @@ class ChromaStore:
             )
         ]
 
-    def _iter_chunk_meta(self) -> Iterable[tuple[str, dict[str, Any]]]:
-        got = self._chunks.get(include=["metadatas"])
-        return zip(got["ids"], got["metadatas"], strict=True)
+
+
+#: Records per write and per read: a server takes a bounded request, and SQLite a bounded
+#: number of variables in one statement.
+_WRITE_BATCH = 5000
+_READ_PAGE = 5000
+
+
+def _paged(collection: Any, **query: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every record ``collection.get(**query)`` finds, read a page at a time:
+    (id, document, metadata)."""
+    records: list[tuple[str, str, dict[str, Any]]] = []
+    while True:
+        got = collection.get(limit=_READ_PAGE, offset=len(records), **query)
+        documents = got.get("documents") or [""] * len(got["ids"])
+        records += zip(got["ids"], documents, got["metadatas"], strict=True)
+        if len(got["ids"]) < _READ_PAGE:
+            return records
+
+
+def _upsert(collection: Any, ids: Sequence[str], texts: Sequence[str],
+            vectors: Sequence[Sequence[float]], metadatas: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(ids), _WRITE_BATCH):
+        end = start + _WRITE_BATCH
+        collection.upsert(
+            ids=list(ids[start:end]), documents=list(texts[start:end]),
+            embeddings=[list(v) for v in vectors[start:end]],
+            metadatas=[_clean_metadata(m) for m in metadatas[start:end]],
+        )
 
 
 def _clean_metadata(meta: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,9 @@ spaCy pipeline, so no language model is downloaded.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -231,8 +234,28 @@ _SERVICE_MAILBOX = re.compile(
 )
 
 
+@contextmanager
+def _hidden(*modules: str) -> Iterator[None]:
+    """Import as if ``modules`` were not installed (those not imported yet)."""
+    hidden = [name for name in modules if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def _analyzer() -> AnalyzerEngine:
+    # spaCy (through thinc) and presidio import torch and transformers whenever they are
+    # installed, 4 s that the light query path must not pay; neither is used here.
+    with _hidden("torch", "transformers"):
+        return _build_analyzer()
+
+
+def _build_analyzer() -> AnalyzerEngine:
     import spacy
     from presidio_analyzer import (
         AnalyzerEngine,

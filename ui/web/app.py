@@ -188,6 +188,11 @@ def build_app(services: Services) -> gr.Blocks:
                 gr.DownloadButton(value=calendar, interactive=calendar is not None),
             )
 
+        after_outputs = [download, *goal_outputs, help_panel]
+
+        def after_turn(state: ChatState | None) -> tuple[Any, ...]:
+            return transcript(state), *goal_view(state), help_view(state)
+
         def rate(state: ChatState | None, data: gr.LikeData) -> tuple[Any, ...]:
             if state is None or not isinstance(data.index, int):
                 return state, gr.skip(), gr.skip()
@@ -217,8 +222,9 @@ def build_app(services: Services) -> gr.Blocks:
             [demo.load, new.click, chatbot.clear], opening, inputs=[guidance], outputs=chat_outputs,
             api_name="new_conversation",
         )
-        opened.then(transcript, [state], [download], api_visibility="private")
-        opened.then(goal_view, [state], goal_outputs, api_visibility="private")
+        # After each turn, one event updates the transcript, the goal panel and the help panel
+        # (one event rather than three: under many sessions each event costs the server).
+        opened.then(after_turn, [state], after_outputs, api_visibility="private")
         gr.on(
             [new.click, chatbot.clear], lambda: gr.Column(visible=False), None, comment_box,
             api_visibility="private",
@@ -228,10 +234,7 @@ def build_app(services: Services) -> gr.Blocks:
             outputs=chat_outputs, api_name="send", trigger_mode="once",
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat",
         )
-        answered.then(transcript, [state], [download], api_visibility="private")
-        answered.then(goal_view, [state], goal_outputs, api_visibility="private")
-        answered.then(help_view, [state], [help_panel], api_visibility="private")
-        opened.then(help_view, [state], [help_panel], api_visibility="private")
+        answered.then(after_turn, [state], after_outputs, api_visibility="private")
         chatbot.like(rate, [state], [state, notice, comment_box], api_visibility="private")
         gr.on(
             [comment.submit, send_comment.click], remark, inputs=[comment, state],

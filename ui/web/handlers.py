@@ -17,7 +17,7 @@ from typing import Any, Protocol, cast
 from assistant.engines import EngineError
 from assistant.guidance.contacts import Contacts
 from assistant.guidance.session import Session
-from assistant.index.embeddings import EmbeddingModelError
+from assistant.index.model_files import EmbeddingModelError
 from assistant.plan import LABELS, MODES, Mode, Reply
 from assistant.text import shorten
 from ingest.lock import SyncBusyError
@@ -29,7 +29,7 @@ from ui.web.uploads import save_uploads, upload_folder
 GUIDANCE = ("Auto", "Advising", "Coaching", "Mentoring")
 MAX_MESSAGE_CHARS = 4000
 #: Seconds between streamed updates: pieces arriving faster are shown together.
-STREAM_EVERY = 0.05
+STREAM_EVERY = 0.1
 SOURCES_EMPTY = (
     "Sources of each reply appear here: the document, the page or section, and the passage "
     "quoted."

@@ -102,7 +102,7 @@ def prepare_services(settings: Settings) -> Services:
     """Open the index and build the guide; index the starter corpus if the index is empty."""
     from assistant.engines import EngineError
     from assistant.guidance.contacts import ContactsError
-    from assistant.index.embeddings import EmbeddingModelError
+    from assistant.index.model_files import EmbeddingModelError
     from assistant.index.store import ModelMismatchError, StoreUnavailableError
     from ui.web.services import Services
 
