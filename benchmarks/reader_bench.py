@@ -88,21 +88,12 @@ def table(name: str, pairs: list[tuple[str, str]], predicted: list[str]) -> floa
 
 def cross_validated(embedder, labelled: LabelledSet, folds: int = 5) -> float:
     """Macro accuracy over ``folds`` folds, each judged by a classifier fitted on the rest."""
-    pairs = labelled.pairs()
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as cache:
-        for fold in range(folds):
-            train: dict[str, list[str]] = {}
-            test = []
-            for i, (text, label) in enumerate(pairs):
-                if i % folds == fold:
-                    test.append((text, label))
-                else:
-                    train.setdefault(label, []).append(text)
-            fitted = EmbeddingClassifier(
-                LabelledSet(f"{labelled.name}{fold}", {k: tuple(v) for k, v in train.items()}),
-                embedder, Path(cache))
+        for train, held in labelled.folds(folds):
+            fitted = EmbeddingClassifier(train, embedder, Path(cache))
+            test = held.pairs()
             for (_, label), prediction in zip(test, fitted.predict_many([t for t, _ in test]),
                                               strict=True):
                 total[label] += 1

@@ -64,23 +64,15 @@ def safety_rates(finds: Callable[[str], bool],
 
 def cross_validated(embedder, labelled: LabelledSet, folds: int = 5):
     """Safety rates over ``folds`` folds: each fold judged by a check trained on the rest."""
-    pairs = labelled.pairs()
     caught, flagged, misses = [], [], []
-    for fold in range(folds):
-        train: dict[str, list[str]] = {}
-        test: dict[str, list[str]] = {}
-        for i, (text, label) in enumerate(pairs):
-            (test if i % folds == fold else train).setdefault(label, []).append(text)
+    for train, held in labelled.folds(folds):
         with tempfile.TemporaryDirectory() as cache:
-            check = SafetyCheck(embedder, Path(cache),
-                                labelled=LabelledSet(f"fold{fold}", {k: tuple(v) for k, v
-                                                                     in train.items()}))
-            held = LabelledSet("test", {k: tuple(v) for k, v in test.items()})
+            check = SafetyCheck(embedder, Path(cache), labelled=train)
             recall, fp, missed = safety_rates(
                 lambda text, check=check: check.check(text) is not None, held)
-        n_d = sum(len(v) for k, v in test.items() if k != ORDINARY)
+        n_d = sum(len(v) for k, v in held.examples.items() if k != ORDINARY)
         caught.append((recall, n_d))
-        flagged.append((fp, len(test.get(ORDINARY, ()))))
+        flagged.append((fp, len(held.examples.get(ORDINARY, ()))))
         misses += missed
     weigh = lambda pairs_: sum(r * n for r, n in pairs_) / sum(n for _, n in pairs_)  # noqa: E731
     return weigh(caught), weigh(flagged), misses

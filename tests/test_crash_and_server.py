@@ -16,6 +16,7 @@ import pytest
 
 from assistant.index.store import open_store
 from assistant.settings import Settings, get_settings
+from assistant.text import sentences
 from ingest.sync import sync_paths
 from tests.support.llm_server import free_port
 
@@ -91,6 +92,8 @@ def test_sigkill_mid_sync_leaves_a_consistent_index_and_a_rerun_completes(
     assert live == manifest
     assert store.chunk_count() == sum(manifest.values())
     assert all("v2" in c.text for c in store.live_chunks())
+    # The sentence index is replaced with its chunks: the killed run's leftovers are gone.
+    assert store.sentence_count() == sum(len(sentences(c.text)) for c in store.live_chunks())
 
 
 @pytest.fixture

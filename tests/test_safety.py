@@ -94,6 +94,16 @@ def test_a_malformed_labelled_set_names_the_file_and_label() -> None:
         parse_labelled("suicide: []\nordinary: [hello]\n", "extra.yaml")
 
 
+def test_cross_validation_folds_hold_out_each_message_once() -> None:
+    labelled = parse_labelled("a: [one, two, three]\nb: [four, five]\n", "tiny.yaml")
+    folds = list(labelled.folds(2))
+    held = [pair for _, part in folds for pair in part.pairs()]
+    assert sorted(held) == sorted(labelled.pairs())
+    for train, part in folds:
+        assert not set(train.pairs()) & set(part.pairs())
+        assert sorted(train.pairs() + part.pairs()) == sorted(labelled.pairs())
+
+
 # --- contacts -------------------------------------------------------------------------------
 
 

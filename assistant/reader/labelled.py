@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,19 @@ class LabelledSet:
     def pairs(self) -> list[tuple[str, str]]:
         """Every ``(text, label)`` pair, in file order."""
         return [(text, label) for label, texts in self.examples.items() for text in texts]
+
+    def folds(self, k: int) -> Iterator[tuple[LabelledSet, LabelledSet]]:
+        """``k`` (training, held-out) splits for cross-validation: every ``k``-th message,
+        in file order, is held out once."""
+        pairs = self.pairs()
+        for fold in range(k):
+            parts: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+            for i, (text, label) in enumerate(pairs):
+                parts[i % k == fold].setdefault(label, []).append(text)
+            train, held = (LabelledSet(f"{self.name}-{name}{fold}",
+                                       {label: tuple(texts) for label, texts in part.items()})
+                           for name, part in zip(("train", "held"), parts, strict=True))
+            yield train, held
 
 
 def parse_labelled(text: str, origin: str) -> LabelledSet:
