@@ -121,7 +121,7 @@ def exported_model(model_id: str, models_dir: Path) -> ExportedModel:
     target = models_dir / model_key(model_id, folder)
     try:
         return _read(target)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, KeyError):
         pass  # not exported yet, or damaged: export again
     models_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=models_dir))
