@@ -144,33 +144,32 @@ def _sync(
         # Each chunk and each of its sentences is embedded under the chunk's header: a
         # sentence alone ("42 agreed to take part") rarely says what it is about.
         texts = [searchable(c.header, c.text) for item in group for c in item.chunks]
-        said = [(c, position, s.text) for item in group for c in item.chunks
-                for position, s in enumerate(sentences(c.text))]
+        # Each item's sentences, as (chunk, position, text), in the order they are embedded.
+        said = [[(c, position, s.text) for c in item.chunks
+                 for position, s in enumerate(sentences(c.text))] for item in group]
         vectors = embedder.embed_documents(
-            texts + [searchable(c.header, text) for c, _, text in said])
+            texts + [searchable(c.header, text) for own in said for c, _, text in own])
         chunk_vectors, sentence_vectors = vectors[: len(texts)], vectors[len(texts) :]
         done += len(texts)
         if progress:
             progress(done, total)
         report.model_loaded = True
-        by_chunk: dict[str, list[int]] = {}
-        for index, (chunk, _, _) in enumerate(said):
-            by_chunk.setdefault(chunk.id, []).append(index)
-        for item in group:
+        for item, own in zip(group, said, strict=True):
             item_vectors = chunk_vectors[: len(item.chunks)]
             chunk_vectors = chunk_vectors[len(item.chunks) :]
+            own_vectors = sentence_vectors[: len(own)]
+            sentence_vectors = sentence_vectors[len(own) :]
             store.write_chunks(
                 [c.id for c in item.chunks],
                 [c.text for c in item.chunks],
                 item_vectors,
                 [_chunk_metadata(item.record, c) for c in item.chunks],
             )
-            own = [i for c in item.chunks for i in by_chunk.get(c.id, [])]
             store.write_sentences(
-                [f"{said[i][0].id}:{said[i][1]}" for i in own],
-                [said[i][2] for i in own],
-                [sentence_vectors[i] for i in own],
-                [_sentence_metadata(item.record, said[i][0].id, said[i][1]) for i in own],
+                [f"{c.id}:{position}" for c, position, _ in own],
+                [text for _, _, text in own],
+                own_vectors,
+                [_sentence_metadata(item.record, c.id, position) for c, position, _ in own],
             )
             store.activate(item.record)
             report.outcomes.append(
