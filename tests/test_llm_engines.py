@@ -158,6 +158,13 @@ def test_goal_drafting_lines_are_passed_on() -> None:
     assert 'say these lines, in order: "Draft goal: submit the abstract by 1 March." "How' in system
 
 
+def test_coaching_with_wisdom_is_asked_of_a_model_with_the_hand_back_question() -> None:
+    system = system_text(coaching_plan(wisdom="Which of these fits, or what else comes to mind?"))
+    assert "Coaching with wisdom: offer two or three options from the passages" in system
+    assert '"Which of these fits, or what else comes to mind?"' in system
+    assert "Open questions you may ask" not in system
+
+
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [

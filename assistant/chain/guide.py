@@ -18,6 +18,7 @@ from assistant.chain.enforce import enforce
 from assistant.engines import ChatEngine, engine_for
 from assistant.engines.offline import OfflineComposer
 from assistant.guidance.contacts import load_contacts
+from assistant.guidance.memory import Memory
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.safety import guidance_query
 from assistant.guidance.session import Session
@@ -94,6 +95,10 @@ class Guide:
             guidance = self.retriever.search(query) if query else []
             return inputs | {"hits": [], "guidance": guidance}
         query = reading.query
+        session: Session = inputs["session"]
+        if query and "coaching" in (inputs["choice"], session.mode):
+            # Options offered while coaching must fit the whole conversation, not one answer.
+            query = " ".join([Memory.of(session.extras).topic, query]).strip()
         if query and (inputs["choice"] == "mentoring" or reading.asked == "mentoring"):
             query += _EXPERIENCE_HINT
         if query and reading.speaking_as == "mentor":

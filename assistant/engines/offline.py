@@ -29,6 +29,18 @@ _TOPIC_WEIGHT = 0.3
 #: Past the first two points, a sentence scoring this far below the best one is padding.
 _MARGIN = 0.25
 
+#: Coaching with wisdom says that it is sharing knowledge, and that the choice stays the
+#: learner's (Marcdante & Simpson's fourth form of guidance).
+WISDOM = ("Here is some shared knowledge from the program literature that may help you think "
+          "about options (coaching with wisdom: the choice stays yours):")
+WISDOM_WITH_OWN = ("Alongside your own ideas, here is some shared knowledge from the program "
+                   "literature (coaching with wisdom: the choice stays yours):")
+#: How well an option must fit the learner's situation to be offered.
+WISDOM_MINIMUM = 0.5
+_COUNTS = {1: "one thing", 2: "two things", 3: "three things"}
+#: Whom the advice is for, when the asker's role shows.
+_FOR_WHOM = {"mentor": " a mentor can do here", "mentee": " you can do here",
+             "staff": " for the program"}
 OFFER_COACHING = (
     'If you would rather think it through yourself, say "coach me" and I will switch to coaching.'
 )
@@ -66,6 +78,19 @@ _FOR_THE_OTHER_PARTY = {"mentor": _addressed_to("(?:mentee|learner|trainee)"),
                         "mentee": _addressed_to("(?:mentor|coach|supervisor)")}
 
 
+def _subject(roles: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:(?:an?|the|every|each|most|many|new)\s+)?{roles}s?\b", re.I)
+
+
+#: Sentences whose subject is the asker's role rank higher, the other party's lower: a mentor
+#: asking about a mentee wants what mentors do.
+_ROLE_SUBJECT = {"mentor": (_subject("(?:mentor|coach|supervisor)"),
+                            _subject("(?:mentee|learner|trainee|resident)")),
+                 "mentee": (_subject("(?:mentee|learner|trainee)"),
+                            _subject("(?:mentor|coach|supervisor)"))}
+_OWN_ROLE_BONUS, _OTHER_ROLE_COST = 0.08, 0.15
+
+
 class OfflineComposer:
     """:class:`ChatEngine` that writes replies from templates and the best corpus sentences."""
 
@@ -87,20 +112,25 @@ class OfflineComposer:
         return "\n".join(line for line in lines if line)
 
     def coaching_lines(self, plan: Plan) -> list[str]:
-        """Reflection, the GROW question(s), and at most one supporting cited sentence."""
+        """The reflection and the GROW question; at the Options stage, coaching with wisdom:
+        two or three options from the literature, cited, and the choice handed back."""
         if plan.flow_lines:
             return list(plan.flow_lines)
-        lines = [plan.reflection or "", *plan.questions]
-        support = self._best_sentences(plan, "coaching", limit=1, minimum=0.55)
-        lines += [f"{text} [{marker}]" for text, marker in support]
-        return lines
+        lines = [plan.reflection or ""]
+        offered = self._best_sentences(plan, "coaching", limit=3, minimum=WISDOM_MINIMUM)
+        if plan.wisdom and len(offered) >= 2:
+            intro = WISDOM_WITH_OWN if "your own ideas" in plan.wisdom else WISDOM
+            return [*lines, intro, *(f'- "{text}" [{marker}]' for text, marker in offered),
+                    plan.wisdom]
+        return [*lines, *plan.questions]
 
     def _cited_lines(self, plan: Plan, mode: Mode) -> list[str]:
         picked = self._best_sentences(plan, mode, limit=3, minimum=0.2)
         if not picked:
             return [NOT_COVERED]
+        count = _COUNTS[len(picked)]
         intro = (
-            "Here is what the program literature suggests:"
+            f"The program literature suggests {count}{_FOR_WHOM.get(plan.audience or '', '')}:"
             if mode == "advising"
             else "Here is what mentors and mentees in our program literature report:"
         )
@@ -113,6 +143,8 @@ class OfflineComposer:
     ) -> list[tuple[str, int]]:
         candidates: list[tuple[str, float, Passage]] = []
         other_party = _FOR_THE_OTHER_PARTY.get(plan.audience or "")
+        # A point quoted earlier in the conversation is not offered again.
+        said = " ".join(t.text for t in plan.history if t.role == "assistant")
         for passage in plan.passages:
             if passage.chunk.locator.endswith("References"):
                 continue
@@ -126,7 +158,7 @@ class OfflineComposer:
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
-                if other_party is not None and other_party.search(text):
+                if (other_party is not None and other_party.search(text)) or text in said:
                     continue
                 candidates.append((text, similarity, passage))
         if not candidates:
@@ -134,8 +166,14 @@ class OfflineComposer:
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
         topic = (plan.topic or content_words(plan.message)) - _GENERIC
 
+        own, other = _ROLE_SUBJECT.get(plan.audience or "", (None, None))
+
         def score_of(text: str, similarity: float) -> float:
             style = bonus if pattern is not None and pattern.search(text) else 0.0
+            if own is not None and own.match(text):
+                style += _OWN_ROLE_BONUS
+            elif other is not None and other.match(text):
+                style -= _OTHER_ROLE_COST
             return similarity + style + _TOPIC_WEIGHT * overlap(topic, text)
 
         ranked = sorted(
@@ -164,6 +202,9 @@ def _quotable(text: str) -> bool:
 
 
 def _similar(a: str, b: str) -> bool:
-    """Near-duplicate sentences (the same advice twice, from overlapping chunks)."""
+    """Sentences that say the same thing: near-duplicates from overlapping chunks, or one
+    whose words are mostly inside the other's."""
     words_a, words_b = content_words(a), content_words(b)
-    return len(words_a & words_b) / max(1, len(words_a | words_b)) > 0.6
+    shared = len(words_a & words_b)
+    return (shared / max(1, len(words_a | words_b)) > 0.45
+            or shared / max(1, min(len(words_a), len(words_b))) > 0.7)

@@ -71,7 +71,13 @@ def _guidance(plan: Plan) -> list[str]:
         lines.append(f"GROW stage: {plan.grow_stage}; {_GROW_FOCUS[plan.grow_stage]}.")
     if plan.reflection:
         lines.append(f'A reflection you may use: "{plan.reflection}"')
-    if plan.questions:
+    if plan.wisdom:
+        lines.append(
+            "Coaching with wisdom: offer two or three options from the passages as cited "
+            "possibilities, say that you are sharing some knowledge from the program "
+            f'literature, prescribe nothing, and hand the choice back: "{plan.wisdom}"'
+        )
+    elif plan.questions:
         asked = " ".join(f'"{question}"' for question in plan.questions)
         lines.append(f"Open questions you may ask: {asked}")
     return lines

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from assistant.guidance.reflect import reflect
+from assistant.guidance.memory import time_in
+from assistant.guidance.reflect import reflect, reflect_move
 from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
+from assistant.smart.dates import format_date
 
 #: Session extras keys.
 GOAL = "goal"
 GOAL_STATUS = "goal_status"
+#: The criterion the last drafting question asked about.
+GOAL_ASKED = "goal_asked"
+#: The deadline the learner has confirmed as realistic (ISO date).
+DEADLINE_CHECKED = "deadline_checked"
+#: A deadline closer than this is checked with the learner before the statement is kept.
+SOON = timedelta(weeks=6)
 
 _GOAL_TEXT = re.compile(
     r"[\"\u201c'](?P<quoted>[^\"\u201d']{12,})[\"\u201d']|"
@@ -29,8 +37,20 @@ _YES = re.compile(
     r"perfect|correct|ok(?:ay)?|sounds good|agreed)\b",
     re.IGNORECASE,
 )
+_NO = re.compile(r"^\W*(?:no|nope|not really|probably not|unrealistic)\b|\btoo (?:soon|tight)\b",
+                 re.IGNORECASE)
 _STOP = re.compile(
     r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
+    re.IGNORECASE,
+)
+#: What introduces a goal rather than states it: "I'd like to set a goal to", "help me make a
+#: SMART goal for". None of it belongs in the goal statement.
+_LEAD_IN = re.compile(
+    r"^(?:(?:i(?:'d| would) (?:really )?like to|i want to|i wanna|i need to|i hope to|"
+    r"i plan to|i'm trying to|i am trying to|my goal (?:is|would be)(?: to)?|"
+    r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
+    r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
+    r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+)+",
     re.IGNORECASE,
 )
 #: Drafting takes over only when the message plainly asks for a goal ("Help me set a SMART
@@ -45,6 +65,7 @@ CONFIRM = (
     'Does that say what you mean? Reply "yes" to keep it, or tell me what to change; I won\'t '
     "save a goal you haven't agreed to."
 )
+LATER_DATE = "What date would be realistic for it?"
 FIRST_STEP = "What is the first step you will take, and by when?"
 COMMITMENT = (
     "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
@@ -76,7 +97,7 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     """Goal drafting for this message, or None when the turn has nothing to do with a goal."""
     message = reading.message
     status = extras.get(GOAL_STATUS)
-    if status in ("awaiting_goal", "drafting", "confirming", "first_step"):
+    if status in ("awaiting_goal", "drafting", "checking_deadline", "confirming", "first_step"):
         if _STOP.search(message):
             return GoalTurn(["We can come back to the goal whenever you like.",
                              "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
@@ -86,23 +107,38 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     if reading.kind.label != "goal_request" or reading.kind.confidence < DRAFT_FROM:
         return None
     stated = _GOAL_TEXT.search(message)
-    goal = stated and (stated.group("quoted") or stated.group(0))
-    if not goal or len(goal.split()) < 4:
+    goal = stated and _without_lead_in(stated.group("quoted") or stated.group(0))
+    if not goal or len(goal.split()) < 3:
         opening = reflect(message) or "Let's shape a goal together."
         return GoalTurn([opening, "We'll take it one question at a time.", ASK_FOR_GOAL],
                         {GOAL_STATUS: "awaiting_goal", GOAL: None})
-    return _drafted(GoalDraft.start(goal, today=today))
+    return _drafted(GoalDraft.start(goal, today=today), extras, today)
+
+
+def _without_lead_in(text: str) -> str:
+    """The goal itself, without the words that introduce it."""
+    return _LEAD_IN.sub("", text.strip()).strip()
 
 
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
     if status == "awaiting_goal":
-        return _drafted(GoalDraft.start(message, today=today))
+        return _drafted(GoalDraft.start(_without_lead_in(message), today=today), extras, today)
     draft = current_goal(extras)
     assert draft is not None
     if status == "first_step":
         draft = draft.with_first_steps(*draft.first_steps, message)
-        return GoalTurn([reflect(message) or "That is your first step.", COMMITMENT],
+        step = reflect_move("commitment", message, when=time_in(message, today))
+        return GoalTurn([step.text if step else "That is your first step.", COMMITMENT],
                         {GOAL: draft.to_dict(), GOAL_STATUS: "confirmed"})
+    if status == "checking_deadline":
+        assert draft.deadline is not None
+        changed = draft.redated(message, today=today)
+        if changed.deadline != draft.deadline:
+            return _drafted(changed, extras, today)
+        if _NO.search(message):
+            return GoalTurn([LATER_DATE], {GOAL_STATUS: "checking_deadline"})
+        updates = {DEADLINE_CHECKED: draft.deadline.isoformat()}
+        return _drafted(draft, extras | updates, today, updates)
     if status == "confirming" and _YES.search(message):
         return GoalTurn(
             [f"Your goal is saved: {draft.statement}",
@@ -110,11 +146,31 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
              FIRST_STEP],
             {GOAL_STATUS: "first_step"},
         )
-    return _drafted(draft.update(message, today=today))
+    return _drafted(draft.update(message, today=today), extras, today)
 
 
-def _drafted(draft: GoalDraft) -> GoalTurn:
-    return GoalTurn(_drafting_lines(draft), {GOAL: draft.to_dict(), GOAL_STATUS: _status(draft)})
+def _drafted(draft: GoalDraft, extras: dict[str, Any], today: date,
+             updates: dict[str, Any] | None = None) -> GoalTurn:
+    if draft.next_criterion() is not None and draft.next_criterion() == extras.get(GOAL_ASKED):
+        draft = draft.passed_on()
+    updates = {**(updates or {}), GOAL: draft.to_dict(), GOAL_ASKED: draft.next_criterion()}
+    status = _status(draft)
+    if status == "confirming" and _too_soon(draft, extras, today):
+        assert draft.deadline is not None
+        days = (draft.deadline - today).days
+        return GoalTurn(
+            [f'Here is your goal as one statement: "{draft.statement}"',
+             f"That deadline is {days} days away ({format_date(draft.deadline)}). Is that "
+             "realistic for this goal, or would a later date work better?"],
+            updates | {GOAL_STATUS: "checking_deadline"})
+    return GoalTurn(_drafting_lines(draft), updates | {GOAL_STATUS: status})
+
+
+def _too_soon(draft: GoalDraft, extras: dict[str, Any], today: date) -> bool:
+    """A deadline under six weeks away that the learner has not confirmed as realistic."""
+    deadline = draft.deadline
+    return (deadline is not None and deadline - today < SOON
+            and extras.get(DEADLINE_CHECKED) != deadline.isoformat())
 
 
 def _status(draft: GoalDraft) -> str:

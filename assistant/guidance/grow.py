@@ -1,51 +1,92 @@
-"""The GROW stages (Goal, Reality, Options, Will): where a coaching conversation is, and what
-to ask there. Open what/how questions only."""
+"""The GROW stages (Goal, Reality, Options, Will): what the coaching conversation still needs
+from the learner, and the open question that asks for it.
+
+What is needed next comes from the conversation's memory, not from a fixed turn order: a
+learner who opens with the situation and a worry is not asked what is happening now, and one
+who names a step and a day is not asked "by when?".
+"""
 
 from __future__ import annotations
 
-import re
+from assistant.guidance.memory import Memory
+from assistant.plan import GrowStage
 
-from assistant.plan import GROW_STAGES, GrowStage
-
-# A learner may enter at any stage; these cues say which, on the first coaching turn.
-_ENTRY_CUES: list[tuple[GrowStage, re.Pattern[str]]] = [
-    ("will", re.compile(r"\b(i(?:'ll| will)|i(?:'m| am) going to|next step|commit)\b", re.I)),
-    ("options", re.compile(r"\b(options|what could i|alternatives|ideas for|choices)\b", re.I)),
-    ("reality", re.compile(r"\b(i(?:'ve| have) tried|so far|currently|right now)\b", re.I)),
-]
-
-QUESTIONS: dict[GrowStage, tuple[str, str]] = {
+#: What the conversation still needs, in the order a coach asks for it, and its GROW stage.
+NEEDS: dict[str, GrowStage] = {
+    "goal": "goal", "reality": "reality", "options": "options", "will": "will",
+    "when": "will", "confidence": "will", "wrap": "will", "anything_else": "will",
+}
+#: Open questions for each need; the first one not yet asked in the conversation is used.
+QUESTIONS: dict[str, tuple[str, ...]] = {
     "goal": (
-        "What would success with {topic} look like a month from now: how would you notice it?",
         "What would you like to have by the end of this conversation?",
+        "What would a good outcome look like for you?",
+        "If this went well, what would be different a month from now?",
     ),
     "reality": (
-        "What is happening now with {topic}, and what have you already tried?",
-        "What tends to get in the way?",
+        "What is happening now, and what have you tried so far?",
+        "What have you noticed so far?",
+        "What gets in the way at the moment?",
     ),
     "options": (
-        "What could you do about {topic}, if nothing stood in the way?",
+        "What could you do about it, if nothing stood in the way?",
+        "What options can you see, even ones you would not pick?",
         "What else might work, and who could help?",
     ),
     "will": (
+        "Which of these would you like to try first, and when?",
         "What will you do first, and by when?",
-        "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?",
+        "What is the smallest step you could take this week?",
+    ),
+    "when": (
+        "When will you do that?",
+        "What day would work for that step?",
+    ),
+    "confidence": (
+        "On a scale of 1 to 10, how confident are you that you will take that step, and what "
+        "would make it a 10?",
+    ),
+    "wrap": (
+        "What support would help you follow through?",
+        "What might get in the way of that step, and how will you handle it?",
+    ),
+    "anything_else": (
+        "Is there anything else you would like to think through today?",
     ),
 }
+#: When the learner has no idea yet, the options question comes at it from another side.
+STUCK = (
+    "If a colleague you respect were in your place, what might they try?",
+    "What has worked for you in a similar situation before?",
+)
+#: Handing the choice back after offering options from the literature.
+CHOOSE_OFFERED = "Which of these fits your situation, or what else comes to mind?"
+CHOOSE_WITH_OWN = "Which of these, or of your own ideas, would you try first, and when?"
 
 
-def next_stage(previous: GrowStage | None, message: str) -> GrowStage:
-    """The stage for this coaching turn: entry by cue, then one step on per turn, ending at Will."""
-    if previous is None:
-        return next((stage for stage, cue in _ENTRY_CUES if cue.search(message)), "goal")
-    return GROW_STAGES[min(GROW_STAGES.index(previous) + 1, len(GROW_STAGES) - 1)]
+def next_need(memory: Memory) -> str:
+    """What the conversation needs next from the learner, given what they have said."""
+    if not memory.goal and "goal" not in memory.asked:
+        return "goal"
+    if not memory.has_reality and "reality" not in memory.asked:
+        return "reality"
+    if not memory.options and not memory.commitment and memory.asked.count("options") < 2:
+        return "options"
+    if not memory.commitment:
+        return "will"
+    if memory.when is None and "when" not in memory.asked:
+        return "when"
+    if memory.confidence is None and "confidence" not in memory.asked:
+        return "confidence"
+    return "wrap" if "wrap" not in memory.asked else "anything_else"
 
 
-def questions_for(stage: GrowStage, topic: str | None) -> list[str]:
-    """One or two open questions for ``stage`` about ``topic``."""
-    first, second = QUESTIONS[stage]
-    if "{topic}" in first:
-        if topic is None:
-            return [second]
-        return [first.format(topic=topic)]
-    return [first, second]
+def question_for(need: str, memory: Memory, *, stuck: bool = False) -> str:
+    """The open question for ``need`` that this conversation has not heard yet."""
+    if need == "options" and stuck:
+        choices = STUCK
+    elif need == "will" and not memory.options:
+        choices = QUESTIONS["will"][1:]
+    else:
+        choices = QUESTIONS[need]
+    return next((q for q in choices if q not in memory.questions), choices[-1])

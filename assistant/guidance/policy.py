@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.guidance import goals, grow, practice, reflect, safety
 from assistant.guidance.contacts import Contacts, load_contacts
+from assistant.guidance.memory import MEMORY, SURE_MOVE, Memory
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
@@ -81,8 +82,20 @@ class TurnInput:
     def asked(self) -> Mode | None:
         """The mode the message asks for, if it asks for one (clearly, once the conversation
         has a mode)."""
-        asked = self.reading.asks(midway=self.session.mode is not None)
+        midway = self.session.mode is not None
+        # Working it through ("I could ask a co-author") asks for nothing unless it says so.
+        asked = (self.reading.command if midway and self.tells
+                 else self.reading.asks(midway=midway))
         return MODE_FOR[asked] if asked else None
+
+    @property
+    def tells(self) -> bool:
+        """The message tells rather than asks: statements only, each read clearly as a goal,
+        the situation, an obstacle, an option or a step ("I could ask a co-author, or book a
+        writing afternoon.")."""
+        moves = self.reading.moves
+        return ("?" not in self.message and bool(moves)
+                and all(m.confidence >= SURE_MOVE for m in moves))
 
 
 Step = Callable[[Plan, TurnInput], None]
@@ -189,9 +202,12 @@ def choose_mode(plan: Plan, turn: TurnInput) -> None:
 
 def _inferred(turn: TurnInput) -> Mode:
     """The mode for a message that asks for none: answers and short follow-ups keep the
-    conversation's mode; a new question suggests advice, anything else coaching. Midway
-    through a conversation only a confident reading counts as a question."""
+    conversation's mode, except that telling one's plans after advice is coached; a new
+    question suggests advice, anything else coaching. Midway through a conversation only a
+    confident reading counts as a question."""
     previous, kind = turn.session.mode, turn.reading.kind
+    if previous in ("advising", "mentoring") and turn.tells and kind.label != "question":
+        return "coaching"  # after an answer, the person works it through: coach them
     question = kind.label == "question" and (kind.sure or previous is None)
     if previous is not None and (not question
                                  or len(turn.message.split()) < SHORT_FOLLOW_UP):
@@ -200,15 +216,68 @@ def _inferred(turn: TurnInput) -> Mode:
     return "advising" if question or turn.reading.scope.label == "other" else "coaching"
 
 
+def remember(plan: Plan, turn: TurnInput) -> None:
+    """Keep what the learner has said they want, the situation, obstacles, options and the
+    step they chose, in their words, whatever the mode (goal drafting keeps its own draft)."""
+    if plan.kind != "answer" or plan.flow_lines:
+        return
+    memory = Memory.of(turn.session.extras)
+    if memory.last_asked == "anything_else" and _says(turn, "goal", "situation"):
+        memory = Memory()  # a new topic once the last one is wrapped up
+    memory.heard(turn.reading.moves, turn.message, turn.today)
+    plan.session_updates[MEMORY] = memory.to_dict()
+
+
 def coach(plan: Plan, turn: TurnInput) -> None:
-    """In coaching: reflect the learner's words and ask the next GROW question."""
+    """In coaching: reflect what the learner said and ask for what the conversation still
+    needs; at the Options stage, offer options from the literature when it has them."""
     if plan.mode != "coaching" or plan.kind != "answer" or plan.flow_lines:
         return
-    restarting = turn.session.mode != "coaching"
-    plan.grow_stage = grow.next_stage(None if restarting else turn.session.grow_stage,
-                                      turn.message)
-    plan.reflection = reflect.reflect(turn.message)
-    plan.questions = grow.questions_for(plan.grow_stage, reflect.topic(turn.message))
+    memory = Memory.of(plan.session_updates)
+    stuck = _says(turn, "unsure")
+    need = grow.next_need(memory)
+    plan.grow_stage = grow.NEEDS[need]
+    plan.reflection = _reflection(turn, memory)
+    question = grow.question_for(need, memory, stuck=stuck)
+    plan.questions = [question]
+    weighing = need == "options" or stuck or (need == "will" and _says(turn, "option"))
+    if weighing and not memory.offered and _has_options(turn.hits):
+        plan.wisdom = grow.CHOOSE_WITH_OWN if memory.options else grow.CHOOSE_OFFERED
+        memory.offered = True
+    memory.asked.append(need)
+    memory.questions.append(question)
+    plan.session_updates[MEMORY] = memory.to_dict()
+
+
+def _says(turn: TurnInput, *labels: str) -> bool:
+    return any(m.label in labels and m.confidence >= SURE_MOVE for m in turn.reading.moves)
+
+
+#: A passage sentence this close to the message may be offered as an option (coaching with
+#: wisdom); below it the literature has nothing on the learner's situation.
+WISDOM_FROM = 0.45
+
+
+def _has_options(hits: list[Hit]) -> bool:
+    return sum(1 for hit in hits for s in hit.sentences if s.similarity >= WISDOM_FROM) >= 2
+
+
+def _reflection(turn: TurnInput, memory: Memory) -> str | None:
+    """One reflection: a feeling or value not yet named (complex), else what the message adds
+    to the plan (an option, a step), else its key content (simple)."""
+    said = [t.text for t in turn.session.history if t.role == "user"]
+    if memory.last_asked == "confidence" and memory.confidence:
+        return reflect.reflect_scale(memory.confidence)
+    feeling = reflect.feeling_of(turn.message)
+    if feeling and feeling not in memory.felt:
+        memory.felt.append(feeling)
+        found = reflect.reflect_turn(turn.message, turn=len(said), about=" ".join(said))
+        return found.text if found else None
+    for label in ("commitment", "option", "unsure"):
+        if _says(turn, label):
+            move = reflect.reflect_move(label, turn.message, when=memory.when, turn=len(said))
+            return move.text if move else None
+    return reflect.reflect(turn.message, turn=len(said))
 
 
 def attach_passages(plan: Plan, turn: TurnInput) -> None:
@@ -224,7 +293,7 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
 
 
 STEPS: list[Step] = [safety_first, classify, read_speaker, rehearse, draft_goal, choose_mode,
-                     coach, attach_passages]
+                     remember, coach, attach_passages]
 
 
 def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
@@ -237,15 +306,26 @@ def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
 
 
 def summarise(session: Session) -> str:
-    """A short summary of the conversation, for the closing turn (a greeting or a command of
-    a word or two says nothing worth summing up)."""
+    """A short summary of the conversation for the closing turn, in the learner's own words:
+    what they wanted, where things stand, the options weighed and the step they chose (a
+    greeting or a command of a word or two says nothing worth summing up)."""
+    memory = Memory.of(session.extras)
     asked = [" ".join(t.text.split()) for t in session.history if t.role == "user"]
     asked = [text for text in asked if len(text.split()) >= _SAYS_SOMETHING]
     modes = list(dict.fromkeys(t.mode for t in session.history if t.mode and t.mode != "safety"))
     parts = []
-    if asked:
+    where = [*memory.situation, *memory.obstacles][:2]
+    if memory.goal:
+        parts.append(f"What you wanted: {_quoted(memory.goal[0])}")
+    elif asked and not where:
         parts.append(f"You came with this: {_quoted(asked[0])}")
-    if len(asked) > 1:
+    if where:
+        parts.append("Where things stand: " + " ".join(_quoted(text) for text in where))
+    if memory.options:
+        parts.append("Options you weighed: " + " ".join(_quoted(t) for t in memory.options[:2]))
+    if memory.commitment:
+        parts.append(f"Your next step: {_quoted(memory.commitment[-1])}")
+    elif len(asked) > 1 and not where:
         parts.append(f"Your last thoughts were: {_quoted(asked[-1])}")
     if modes:
         parts.append(f"Along the way I was {_join(list(modes))}.")

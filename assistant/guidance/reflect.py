@@ -1,99 +1,300 @@
-"""Reflections: the learner's own words handed back in the second person, and their topic."""
+"""Reflections a coach would say: a short simple reflection of the key content, or a complex
+one that names the feeling or value behind it. Never the whole message handed back.
+
+A complex reflection comes from a small lexicon of feelings and values (``reflections.yaml``);
+a simple one rewrites one clause of what the learner said in the second person, with the verb
+agreeing ("I was passed over" -> "you were passed over"), and is dropped when it would copy most
+of the message.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-from assistant.text import sentences
+import yaml
+
+from assistant.text import sentences, tokens
 
 _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
     "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
-    "am": "are", "we": "you", "our": "your", "us": "you", "ourselves": "yourselves",
-    "we're": "you're", "we've": "you've",
+    "we": "you", "our": "your", "us": "you", "ours": "yours", "ourselves": "yourselves",
+    "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
     # The guide is "you" to the learner ("I don't need you to tell me" -> "... need me to").
-    "you": "me", "your": "my", "yours": "mine", "yourself": "myself",
+    "your": "my", "yours": "mine", "yourself": "myself", "you're": "I'm", "you've": "I've",
+    "you'll": "I'll", "you'd": "I'd",
 }
-_WORD = re.compile(r"[A-Za-z']+")
-_TOPIC = re.compile(
-    r"\b(?:get(?:ting)? better at|be(?:come)? better at|improve(?: at| on)?|work(?:ing)? on|"
-    r"learn(?:ing)?(?: how)? to|struggl\w+ with|trouble with|help with|about|handle|handling|"
-    r"deal(?:ing)? with|get(?:ting)? started (?:on|with)|think (?:about|through))\s+"
-    r"(.+?)(?=\s*(?:,|\bbut\b|\band\b"
-    r" i\b|\bbecause\b|[.?!;]|$))",
-    re.IGNORECASE,
-)
-_REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
-                      re.IGNORECASE)
-_FIRST_PERSON_START = re.compile(
-    r"^(?:(?:right now|so far|honestly|maybe|actually|well|lately|currently|at the moment|"
-    r"to be honest|these days),?\s+)*(?:i|i'm|i've|i'd|i'll|my|we|we're|our)\b",
-    re.IGNORECASE,
-)
-#: A first-person clause after a short opening phrase ("With my chief's support, I will...").
-_FIRST_PERSON_SOON = re.compile(r"^[^.?!]{0,80}?,\s+(?:i|i'm|i've|i'll|we)\b", re.IGNORECASE)
-#: A goal stated as a bare verb phrase ("Improve my suturing.").
-_INTENT_VERB = re.compile(
-    r"^(?:improve|get|become|learn|find|write|publish|prepare|build|develop|finish|start|ask|"
-    r"set|make|plan|work|lead|teach|present|apply|pass|complete|submit|run|spend|reduce)\b",
-    re.IGNORECASE,
-)
+#: Forms of "be" that change with the person: after "I" / "we" and after "you" as subject.
+_BE_AFTER_I = {"am": "are", "was": "were", "wasn't": "weren't"}
+_BE_AFTER_WE = {"are": "are", "were": "were"}
+_BE_AFTER_YOU = {"are": "am", "were": "was", "weren't": "wasn't", "aren't": "am not"}
+#: "you" followed by one of these is the subject ("you can", "you said"); otherwise an object.
+_SUBJECT_NEXT = re.compile(
+    r"^(?:are|were|aren't|weren't|have|had|will|would|can|could|do|did|don't|didn't|should|"
+    r"might|may|must|said|told|asked|mentioned|know|think|keep|always|never|just|really|seem)$",
+    re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_FILLER = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|well|so|honestly|um|hmm)"
+    r"[,!.\s]+)+", re.IGNORECASE)
 #: "Coach me on this instead: I want to..." - the learner's words start after the colon.
 _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
-_FILLER = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you)[,!.\s]+|(?:so|well),\s+)", re.IGNORECASE
-)
+#: Where one clause of a sentence ends and the next begins.
+_CLAUSE_BREAK = re.compile(r",?\s+(?:but|because|although|though|so|and then|whereas)\s+|"
+                           r"\s*;\s*|,\s+and\s+(?=(?:i|we|she|he|they|it|my|our)\b)|\s+and\s+(?=(?:i|we)\b)",
+                           re.IGNORECASE)
+#: A clause that can follow "It sounds like": it starts with its subject.
+_HAS_SUBJECT = re.compile(
+    r"^(?:(?:right now|so far|lately|currently|at the moment|these days|recently),?\s+)?"
+    r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|it's|"
+    r"the|this|that|there|nobody|no one|everyone|someone|[A-Z][a-z]+)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
+#: A goal or request stated without a subject ("Improve my suturing", "help me with X").
+_REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
+                      re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|without|hardly)\W+(?:\w+\W+){0,2}$",
+                       re.IGNORECASE)
+#: Simple reflections take one of these shapes, in turn, so no two turns open alike.
+_OPENERS = ("So {}.", "It sounds like {}.", "You're saying {}.", "If I have it right, {}.")
+#: A simple reflection that copies more of the message than this is an echo, not a reflection.
+MAX_COPIED = 0.7
+#: A clause longer than this is cut at a phrase boundary ("... for a letter | before the
+#: deadline in March"): the reflection keeps the gist, not every detail.
+_MAX_WORDS = 11
+_PHRASE_BREAK = re.compile(r"\s+(?=(?:before|by|after|in|at|on|during|since|while|when|with|"
+                           r"without|for|from|every|each|next|this|which|who|that)\b)",
+                           re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """One reflection: its text, and whether it names meaning or feeling (complex)."""
+
+    text: str
+    complex: bool
+
+
+@dataclass(frozen=True)
+class _Feeling:
+    name: str
+    cues: tuple[str, ...]
+    also: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _feelings() -> tuple[_Feeling, ...]:
+    data = yaml.safe_load(
+        (resources.files("assistant.guidance") / "reflections.yaml").read_text(encoding="utf-8"))
+    return tuple(_Feeling(name, tuple(entry["cues"]), tuple(entry.get("with", ())),
+                          tuple(entry["lines"])) for name, entry in data.items())
 
 
 def second_person(text: str) -> str:
-    """Swap first-person words for second-person ones ("my mentee" -> "your mentee")."""
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        replacement = _SWAPS.get(word.lower())
-        if replacement is None:
-            return word
-        return replacement
-    return _WORD.sub(swap, text)
+    """The learner's words as the guide says them back: "I was" -> "you were", "my" -> "your",
+    and the guide's "you" -> "me"."""
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    last = 0
+    for i, match in enumerate(words):
+        word, lower = match.group(0), match.group(0).lower()
+        before = words[i - 1].group(0).lower() if i else ""
+        after = words[i + 1].group(0) if i + 1 < len(words) else ""
+        if before == "i" and lower in _BE_AFTER_I:
+            new = _BE_AFTER_I[lower]
+        elif before == "we" and lower in _BE_AFTER_WE:
+            new = lower
+        elif after.lower() == "i" and lower in _BE_AFTER_I:  # "was I wrong?"
+            new = _BE_AFTER_I[lower]
+        elif before == "you" and lower in _BE_AFTER_YOU and _subject(words, i - 1):
+            new = _BE_AFTER_YOU[lower]
+        elif lower == "you":
+            new = "I" if _subject(words, i) else "me"
+        else:
+            new = _SWAPS.get(lower, word)
+        if word[0].isupper() and new[0].islower() and (i == 0 or lower != "i"):
+            new = new[0].upper() + new[1:]
+        out += [text[last:match.start()], new]
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
-def _first_sentence(message: str) -> str:
+def _subject(words: list[re.Match[str]], i: int) -> bool:
+    after = words[i + 1].group(0) if i + 1 < len(words) else ""
+    return bool(_SUBJECT_NEXT.match(after))
+
+
+def copied_share(reflection: str, message: str) -> float:
+    """How much of the message's wording the reflection repeats (its share of the message's
+    words, pronouns read in the learner's person)."""
+    said = tokens(message)
+    if not said:
+        return 0.0
+    back = set(tokens(second_person(reflection)))
+    return sum(1 for word in said if word in back) / len(said)
+
+
+def reflect_turn(message: str, *, turn: int = 0, about: str = "") -> Reflection | None:
+    """The reflection for this turn: complex when the message shows a feeling or value from
+    the lexicon, else a short simple one; None when neither would sound right.
+
+    ``turn`` varies the wording from turn to turn; ``about`` is earlier conversation that says
+    whom the message is about, when the message itself does not.
+    """
+    text = " ".join(message.split())
+    feeling = _feeling_in(text)
+    if feeling is not None:
+        obj, pos = other_in(text) if other_in(text) != ("them", "their") else other_in(about)
+        line = feeling.lines[turn % len(feeling.lines)]
+        return Reflection(line.format(obj=obj, pos=pos), complex=True)
+    simple = reflect(text, turn=turn)
+    return Reflection(simple, complex=False) if simple else None
+
+
+def feeling_of(message: str) -> str | None:
+    """The name of the feeling or value the message shows ("nervous", "unfair"), if any."""
+    found = _feeling_in(" ".join(message.split()))
+    return found.name if found else None
+
+
+def _feeling_in(text: str) -> _Feeling | None:
+    lower = text.lower().replace("\u2019", "'")
+    for feeling in _feelings():
+        if _said(lower, feeling.cues) and (not feeling.also or _said(lower, feeling.also)):
+            return feeling
+    return None
+
+
+def _said(lower: str, phrases: Sequence[str]) -> bool:
+    for phrase in phrases:
+        for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lower):
+            if phrase.startswith(("not ", "no ", "don't", "do not", "haven't", "have not",
+                                  "never", "without", "can't", "cannot", "didn't")):
+                return True
+            if not _NEGATION.search(lower[max(0, match.start() - 30):match.start()]):
+                return True
+    return False
+
+
+#: Whom a message is about, when it names them by role ("my mentee", "my PI").
+_ROLE = re.compile(r"\bmy (mentee|mentor|resident|fellow|student|intern|trainee|pi|preceptor|"
+                   r"attending|supervisor|chief|program director|pd|boss|manager|colleague)\b",
+                   re.IGNORECASE)
+
+
+def other_in(text: str) -> tuple[str, str]:
+    """Whom ``text`` is about, as an object and a possessive: ("her", "her"), ("your PI",
+    "your PI's"), or ("them", "their") when it does not say."""
+    words = {w.lower() for w in _WORD.findall(text)}
+    if words & {"she", "her", "she's", "herself"}:
+        return "her", "her"
+    if words & {"he", "him", "he's", "himself", "his"}:
+        return "him", "his"
+    role = _ROLE.search(text)
+    if role:
+        name = role.group(1)
+        name = name.upper() if name.lower() in ("pi", "pd") else name.lower()
+        return f"your {name}", f"your {name}'s"
+    return "them", "their"
+
+
+def reflect(message: str, *, turn: int = 0) -> str | None:
+    """A short simple reflection of the message's key content, or None (a bare question, no
+    clause that reads well, or one that would echo the message)."""
+    clause = _key_clause(message)
+    if clause is None:
+        return None
+    body = second_person(clause)
+    body = body[0].lower() + body[1:] if not body.startswith(("I ", "I'")) else body
+    opener = _OPENERS[turn % len(_OPENERS)]
+    text = opener.format(body)
+    text = text[0].upper() + text[1:]
+    return None if copied_share(text, message) > MAX_COPIED else text
+
+
+def _key_clause(message: str) -> str | None:
     text = _FILLER.sub("", " ".join(message.split()))
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
-    found = sentences(text)
-    return found[0].text if found else ""
-
-
-def reflect(message: str, max_words: int = 28) -> str | None:
-    """A brief simple reflection of the learner's statement, or None for a bare question."""
-    sentence = _first_sentence(message)
-    if not sentence or sentence.endswith("?"):
+    statements = [s.text for s in sentences(text) if not s.text.endswith("?")]
+    if not statements:
         return None
-    request = _REQUEST.match(sentence)
+    # Chat is typed fast: "stalled. we used to meet" is two sentences, whatever the case.
+    first = re.split(r"(?<=[.!;])\s+(?=[a-z])", statements[0])[0].rstrip(".!;")
+    request = _REQUEST.match(first)
     if request:
-        sentence = "I'd like to " + sentence[request.end():]
-    elif _INTENT_VERB.match(sentence):
-        sentence = "I'd like to " + sentence[0].lower() + sentence[1:]
-    elif not (_FIRST_PERSON_START.match(sentence) or _FIRST_PERSON_SOON.match(sentence)):
-        return None  # no reflection beats a garbled one
-    words = sentence.rstrip(".!").split()
-    if len(words) > max_words:
-        words = words[:max_words]
-        while words and words[-1].lower() in {"and", "but", "or", "to", "the", "a", "of", "with"}:
-            words.pop()
-    body = second_person(" ".join(words))
-    body = re.sub(r"\s+but\b", ", but", body).replace(",,", ",")
-    return body[0].upper() + body[1:] + "."
+        first = "I'd like to " + first[request.end():]
+    clauses = [c.strip(" ,") for c in _CLAUSE_BREAK.split(first) if c.strip(" ,")]
+    usable = [_trimmed(c) for c in clauses if _HAS_SUBJECT.match(c) and len(c.split()) >= 3]
+    if not usable:
+        return None
+    # The learner's own part first ("I've only talked to her once" over "She runs the
+    # group"), then the clause that says most.
+    return max(usable, key=lambda c: (bool(_FIRST_PERSON.match(c)), len(tokens(c))))
 
 
-def topic(message: str) -> str | None:
-    """The thing the learner is working on, in their words and the second person."""
-    sentence = re.sub(r"\b(Dr|Mr|Mrs|Ms|Prof)\.", r"\1", _first_sentence(message))
-    match = _TOPIC.search(sentence)
-    if not match:
+def _trimmed(clause: str) -> str:
+    """``clause`` cut at the last phrase boundary that keeps it within :data:`_MAX_WORDS`."""
+    if len(clause.split()) <= _MAX_WORDS:
+        return clause
+    cuts = [m.start() for m in _PHRASE_BREAK.finditer(clause)
+            if 4 <= len(clause[:m.start()].split()) <= _MAX_WORDS]
+    if cuts:
+        return clause[:cuts[-1]]
+    words = clause.split()[:_MAX_WORDS]
+    while words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words)
+
+
+_DANGLING = frozenset({"and", "but", "or", "to", "the", "a", "an", "of", "with", "my", "our",
+                       "your", "for", "in", "on", "at"})
+#: Reflections of a choice (an option weighed, a step decided, no idea yet), in turn.
+_ROUTES = ("So you have a couple of routes in mind.", "That gives you more than one way in.")
+_ONE_ROUTE = ("So that is one possibility.", "That is one route you could take.")
+_DECIDED = ("{when}, then.", "So {when} it is.")
+_DECIDED_UNDATED = ("So you have decided.", "That is a decision, then.")
+_UNSURE = ("Nothing stands out yet, and that is fine.",
+           "It is not obvious yet, which is often where new options start.")
+
+
+def reflect_move(move: str, text: str, *, when: str | None = None,
+                 turn: int = 0) -> Reflection | None:
+    """A short reflection of what a message contributes to the plan, without repeating it:
+    an option weighed ("So you have a couple of routes in mind."), a step decided ("Monday,
+    then."), no idea yet. None for any other contribution."""
+    if move == "option":
+        routes = _ROUTES if re.search(r"\bor\b|\balternatively\b", text, re.I) else _ONE_ROUTE
+        return Reflection(routes[turn % 2], complex=False)
+    if move == "commitment" and when:
+        line = _DECIDED[turn % 2].format(when=second_person(when))
+        return Reflection(line[0].upper() + line[1:], complex=False)
+    if move == "commitment":
+        return Reflection(_DECIDED_UNDATED[turn % 2], complex=False)
+    if move == "unsure":
+        return Reflection(_UNSURE[turn % 2], complex=False)
+    return None
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten".split())}
+
+
+def reflect_scale(answer: str) -> str | None:
+    """A reflection of an answer to "on a scale of 1 to 10": sure enough, or not yet."""
+    found = re.search(r"\b(10|[1-9]|" + "|".join(_NUMBER_WORDS) + r")\b", answer.lower())
+    if not found:
         return None
-    phrase = match.group(1).strip().rstrip(".,")
-    if not phrase or len(phrase.split()) > 10:
-        return None
-    return second_person(phrase)
+    value = found.group(1)
+    number = int(value) if value.isdigit() else _NUMBER_WORDS[value]
+    if number >= 8:
+        return "So you are fairly sure of it."
+    if number >= 5:
+        return "So you are partly there, with some doubt left."
+    return "So it does not feel likely yet."

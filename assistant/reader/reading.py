@@ -21,12 +21,14 @@ from langchain_core.embeddings import Embeddings
 from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, load_labelled
 from assistant.reader.safety import SafetyCheck, SafetyFinding
-from assistant.text import content_words
+from assistant.text import content_words, sentences
 
 Guidance = Literal["advice", "coaching", "mentoring"]
 Kind = Literal["question", "situation", "goal_request", "rehearsal_request", "practice_line",
                "closing", "greeting", "thanks_continue", "feedback_on_guide"]
 Speaker = Literal["mentee", "mentor", "staff"]
+#: What a statement adds to a coaching conversation (the GROW model's parts).
+MoveLabel = Literal["goal", "situation", "obstacle", "option", "commitment", "unsure"]
 
 #: A guidance, kind or speaker reading counts from this probability; below it, it is unsure.
 CONFIDENT = 0.5
@@ -48,6 +50,11 @@ TIE = 0.1
 CONTENDER = 0.3
 #: A follow-up this short is read together with the conversation's earlier messages.
 SHORT_FOLLOW_UP = 8
+#: A message with fewer topic words than this ("What has worked for other mentors?", "And if
+#: that fails?") is searched together with the conversation's topic.
+FEW_TOPIC_WORDS = 6
+#: An earlier message with at least this many topic words states the conversation's topic.
+_STATES_TOPIC = 5
 #: Session extras key of the speaker shown earlier in the conversation.
 SPEAKER = "speaker"
 
@@ -111,6 +118,16 @@ class Judged:
 
 
 @dataclass(frozen=True)
+class Move:
+    """One statement of the message and what it adds: a goal, the situation, an obstacle, an
+    option, a commitment, or that the person has no idea yet."""
+
+    text: str
+    label: MoveLabel
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Reading:
     """What one user message says, each part with its confidence."""
 
@@ -131,6 +148,8 @@ class Reading:
     safety: SafetyFinding | None = None
     #: The speaker shown by an earlier message, when this one does not show it.
     earlier_speaker: Speaker | None = None
+    #: Each statement of the message (questions and commands left out) and what it adds.
+    moves: tuple[Move, ...] = ()
 
     @property
     def asked(self) -> Guidance | None:
@@ -178,6 +197,13 @@ class Reading:
         return self.earlier_speaker
 
 
+def _topic_of(earlier: list[str], text: str) -> str:
+    """The conversation's topic for a follow-up: the latest earlier message that states one,
+    else the message just before."""
+    return next((said for said in reversed(earlier)
+                 if len(content_words(said)) >= _STATES_TOPIC), earlier[-1])
+
+
 def command_in(message: str) -> Guidance | None:
     """The guidance an unambiguous command in ``message`` asks for, if any."""
     for guidance, pattern in COMMANDS:
@@ -194,6 +220,7 @@ class Reader:
     def __init__(self, embedder: Embeddings, cache_dir: Path) -> None:
         self.classifiers = {name: EmbeddingClassifier(load_labelled(name), embedder, cache_dir)
                             for name in READER_SETS}
+        self.moves = EmbeddingClassifier(load_labelled("grow"), embedder, cache_dir)
         self.safety = SafetyCheck(embedder, cache_dir)
 
     @property
@@ -207,7 +234,7 @@ class Reader:
             classifier.prepare()
 
     def _all(self) -> list[EmbeddingClassifier]:
-        return [*self.classifiers.values(), self.safety.classifier]
+        return [*self.classifiers.values(), self.moves, self.safety.classifier]
 
     def read(self, message: str, session: Conversation | None = None) -> Reading:
         """The reading of ``message`` in the conversation ``session`` (None: a first message)."""
@@ -215,8 +242,8 @@ class Reader:
         earlier = [t.text for t in session.history if t.role == "user"] if session else []
         shown = session.extras.get(SPEAKER) if session else None
         query = text
-        if text and len(text.split()) < SHORT_FOLLOW_UP and earlier:
-            query = " ".join([earlier[-1], text])
+        if text and earlier and len(content_words(text)) < FEW_TOPIC_WORDS:
+            query = " ".join([_topic_of(earlier, text), text])
         if not text:
             blank = Judged("none", 1.0, {"none": 1.0})
             return Reading(message, blank, Judged("greeting", 1.0), Judged("mentoring", 1.0),
@@ -231,4 +258,17 @@ class Reader:
                 and scope.label == "clinical" and scope.confidence >= PLAINLY_CLINICAL):
             finding = None
         return Reading(message, judged["guidance"], kind, scope, judged["speaker"],
-                       command_in(text), frozenset(content_words(query)), query, finding, shown)
+                       command_in(text), frozenset(content_words(query)), query, finding, shown,
+                       self._moves(text))
+
+    def _moves(self, text: str) -> tuple[Move, ...]:
+        """What each statement adds; a question or a command ("Coach me through it.") adds
+        nothing to the plan."""
+        found = []
+        for sentence in sentences(text):
+            said = sentence.text
+            if said.endswith("?") or (command_in(said) and len(said.split()) <= 6):
+                continue
+            judged = Judged.of(self.moves.predict(said))
+            found.append(Move(said, judged.label, judged.confidence))  # type: ignore[arg-type]
+        return tuple(found)

@@ -89,6 +89,22 @@ class GoalDraft:
         report = replace(self.report, deadline=deadline, **merged)
         return replace(answered, report=report)._settle()
 
+    def passed_on(self) -> GoalDraft:
+        """The draft with its next open criterion passed on (asked twice without an answer
+        that settles it: the learner is not asked a third time)."""
+        name = self.next_criterion()
+        return replace(self, skipped=(*self.skipped, name)) if name else self
+
+    def redated(self, answer: str, today: date | None = None) -> GoalDraft:
+        """The draft with the deadline ``answer`` gives ("let's say by the end of March"), or
+        unchanged when it gives none."""
+        today = today or date.today()
+        fresh = check_goal(answer, today=today)
+        if fresh.deadline is None or fresh.time_bound.status != "present":
+            return self
+        report = replace(self.report, time_bound=fresh.time_bound, deadline=fresh.deadline)
+        return replace(self, answers=(*self.answers, answer), report=report)._settle()
+
     def with_first_steps(self, *steps: str) -> GoalDraft:
         """Record the first concrete steps towards the goal."""
         return replace(self, first_steps=tuple(s.strip() for s in steps if s.strip()))

@@ -11,7 +11,7 @@ from datetime import date
 from .dates import format_date
 
 SPECIFIC_MISSING = "What exactly will you do, and what will be different once you have done it?"
-MEASURABLE_MISSING = "How will you know you have achieved this? What could you count or observe?"
+MEASURABLE_MISSING = "How will you know you have achieved this: what could you count or observe?"
 TIME_MISSING = "When would you like to have achieved this by?"
 ATTAINABLE = (
     "What time, resources or support will you need for this, and what might get in the way?"
@@ -22,13 +22,13 @@ RELEVANT = (
 
 
 def specific_unclear(evidence: str) -> str:
-    return f"What would '{evidence}' look like in practice? What will you actually do?"
+    return f"What would '{evidence}' look like in practice: what will you actually do?"
 
 
 def measurable_unclear(evidence: str) -> str:
     return (
-        f"How would you measure '{evidence}'? "
-        "Which number, frequency or result would tell you that you are there?"
+        f"How would you measure '{evidence}': which number, frequency or result would tell you "
+        "that you are there?"
     )
 
 
@@ -42,7 +42,7 @@ def time_anchor(evidence: str) -> str:
 
 def time_recurring(evidence: str) -> str:
     return (
-        f"When would you like to look back at how '{evidence}' has gone? Which end date suits you?"
+        f"Which end date suits you for looking back at how '{evidence}' has gone?"
     )
 
 
