@@ -3,8 +3,8 @@ replayed through the guide on the starter corpus, with countable checks on every
 
 Checks (each its own judge here, independent of the guide's code):
 - repeated question: a question the guide already asked earlier in the conversation;
-- already answered: asking "by when?" after the learner gave a day or date, or what they want
-  after they said it;
+- already answered: asking "by when?" right after the learner gave a day or date, or what
+  they want after they said it;
 - ungrammatical reflection: person and verb disagreeing ("you was", "I are", "you has");
 - verbatim echo: a reply sentence repeating more than 80% of the learner's message;
 - options offered: coaching conversations in which the guide offered cited options from the
@@ -119,7 +119,7 @@ def judge(conversation: dict, replies: list[str], tally: Tally) -> None:
                     tally.count("repeated question", f"{where} -> {sentence}")
                 asked.add(sentence)
                 earlier = " ".join(said)
-                if _WHEN_ASKED.search(sentence) and _WHEN_GIVEN.search(earlier + " " + message):
+                if _WHEN_ASKED.search(sentence) and _WHEN_GIVEN.search(message):
                     tally.count("already answered", f"{where} -> {sentence}")
                 if _WANT_ASKED.search(sentence) and _WANT_GIVEN.search(earlier + " " + message):
                     tally.count("already answered", f"{where} -> {sentence}")

@@ -46,7 +46,7 @@ def test_the_panel_follows_the_conversation_to_a_confirmed_goal(guide, tmp_path)
 
     panel = say(guide, state, "I want to be a better teacher")
     assert "**Status:** drafting" in panel
-    assert "**Your goal, in your words**\n\n> I want to be a better teacher" in panel
+    assert "**Your goal, in your words**\n\n> be a better teacher" in panel
     assert "- ✗ **Specific**, missing: What exactly will you do" in panel
     assert "- ○ **Measurable**, unclear (“better”): How would you measure 'better'?" in panel
     assert "**Deadline:** not set yet; the calendar file is ready once there is one." in panel

@@ -53,6 +53,9 @@ _LEAD_IN = re.compile(
     r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+)+",
     re.IGNORECASE,
 )
+_TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
+                           r"[.,;]?\s+(?:can|could) (?:we|you)\b[^.!?]*\bgoals?\b[^.!?]*[.!?]?$",
+                           re.IGNORECASE)
 #: Drafting takes over only when the message plainly asks for a goal ("Help me set a SMART
 #: goal", "My goal is to ... by June"); a wish such as "I want to get better at teaching" is
 #: coached from the Goal stage instead.
@@ -66,6 +69,12 @@ CONFIRM = (
     "save a goal you haven't agreed to."
 )
 LATER_DATE = "What date would be realistic for it?"
+IN_ONE_SENTENCE = ("How would you put the whole goal in one sentence: what you will do, how "
+                   "you will know, and by when?")
+#: What each answered criterion adds to the draft, named rather than quoted back.
+_ADDED = {"specific": "what you will do", "measurable": "how you will know",
+          "attainable": "what it will take", "relevant": "why it matters",
+          "time_bound": "by when"}
 FIRST_STEP = "What is the first step you will take, and by when?"
 COMMITMENT = (
     "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
@@ -116,8 +125,10 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
 
 
 def _without_lead_in(text: str) -> str:
-    """The goal itself, without the words that introduce it."""
-    return _LEAD_IN.sub("", text.strip()).strip()
+    """The goal itself, without the words that introduce it or a request that follows it
+    ("... guided IVs. can we make that a SMART goal")."""
+    goal = _LEAD_IN.sub("", text.strip()).strip()
+    return _TRAILING_ASK.sub("", goal).strip() or goal
 
 
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
@@ -174,7 +185,10 @@ def _too_soon(draft: GoalDraft, extras: dict[str, Any], today: date) -> bool:
 
 
 def _status(draft: GoalDraft) -> str:
-    return "confirming" if draft.next_question() is None and draft.statement else "drafting"
+    if draft.next_question() is None:
+        # Every question asked and still no statement: the learner says it in one sentence.
+        return "confirming" if draft.statement else "awaiting_goal"
+    return "drafting"
 
 
 def _drafting_lines(draft: GoalDraft) -> list[str]:
@@ -182,17 +196,21 @@ def _drafting_lines(draft: GoalDraft) -> list[str]:
     if question is None and draft.statement:
         return [f'Here is your goal as one statement: "{draft.statement}"', checklist(draft),
                 CONFIRM]
-    return [_so_far(draft), checklist(draft), question or FIRST_STEP]
+    return [_so_far(draft), checklist(draft), question or IN_ONE_SENTENCE]
 
 
 def _so_far(draft: GoalDraft) -> str:
     """The goal in the learner's words, with what each answered criterion added."""
     text = draft.text.strip().rstrip(".")
     added = [
-        f"{result.evidence} ({name.replace('_', '-')})"
+        _ADDED[name]
         for name in CRITERIA
         if (result := draft.report.criterion(name)).status == "present"
         and result.evidence and result.evidence.lower() not in text.lower()
     ]
     said = f'Your goal so far, in your words: "{text}".'
-    return f"{said} What you have added: {'; '.join(added)}." if added else said
+    return f"{said} You have also said {_join(added)}." if added else said
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -11,12 +11,9 @@ from pathlib import Path
 
 import yaml
 
-#: The reader's sets: what a message asks for, its kind, its scope and who is speaking.
+#: The reader's sets: what a message asks for, its kind, its scope and who is speaking. Every
+#: message in them is ordinary traffic, so the safety check learns from them too.
 READER_SETS = ("guidance", "kind", "scope", "speaker")
-#: Every message in these is ordinary traffic, so the safety check learns from them too: the
-#: reader's sets, and what learners say in a coaching conversation (worries and frustrations
-#: included: "I'm fed up, but I don't want to burn the bridge").
-ORDINARY_SETS = (*READER_SETS, "grow")
 #: libyaml's safe loader where installed: the sets are read at every start.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

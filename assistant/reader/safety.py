@@ -18,7 +18,7 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier
-from assistant.reader.labelled import ORDINARY_SETS, LabelledSet, load_labelled
+from assistant.reader.labelled import READER_SETS, LabelledSet, load_labelled
 from assistant.text import sentences
 
 SafetyKind = Literal["suicide", "self_harm", "hopelessness", "harassment", "substance"]
@@ -175,13 +175,13 @@ def pattern_kinds(text: str) -> list[SafetyKind]:
 
 
 def training_set() -> LabelledSet:
-    """The safety set, its ordinary messages joined by every message of the ordinary sets
-    (everyday traffic: questions, greetings, practice lines, clinical talk, coaching answers),
-    except any that the safety set lists as distress."""
+    """The safety set, its ordinary messages joined by every message of the reader's sets
+    (everyday traffic: questions, greetings, practice lines, clinical talk), except any that
+    the safety set lists as distress."""
     safety = load_labelled("safety")
     distress = {text for label, texts in safety.examples.items() if label != ORDINARY
                 for text in texts}
-    everyday = [text for name in ORDINARY_SETS for text, _ in load_labelled(name).pairs()
+    everyday = [text for name in READER_SETS for text, _ in load_labelled(name).pairs()
                 if text not in distress]
     examples = dict(safety.examples)
     examples[ORDINARY] = tuple(dict.fromkeys([*examples[ORDINARY], *everyday]))
