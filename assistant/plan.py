@@ -6,19 +6,21 @@ read only this module, never the policy; the turn chain (``assistant.chain``) si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from assistant.index.store import SentenceHit, StoredChunk
 
-Mode = Literal["advising", "coaching", "mentoring", "safety"]
-#: The guidance modes a person can ask for; ``safety`` is reserved for the safety reply.
+Mode = Literal["advising", "coaching", "mentoring", "safety", "rehearsal"]
+#: The guidance modes a person can ask for; ``safety`` is reserved for the safety reply and
+#: ``rehearsal`` for the counterpart's turns while the learner rehearses a conversation.
 MODES: tuple[Mode, ...] = ("advising", "coaching", "mentoring")
 LABELS: tuple[Mode, ...] = (*MODES, "safety")
 GrowStage = Literal["goal", "reality", "options", "will"]
 GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
 TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered", "safety",
-                   "resume", "clarify"]
+                   "resume", "clarify", "rehearsal"]
 #: Whom an answer is for, when the person shows it (a mentor asking about a mentee).
 Audience = Literal["mentee", "mentor", "staff"]
 
@@ -30,9 +32,52 @@ NOT_COVERED = (
 )
 
 
-def label_for(mode: Mode) -> str:
-    """The first line of every reply in ``mode``: ``[Advising]``, ``[Coaching]``..."""
+def label_for(mode: Mode, persona: str | None = None) -> str:
+    """The first line of every reply in ``mode``: ``[Advising]``, ``[Coaching]``..., and
+    ``[Rehearsal: Dr. Patel]`` for the counterpart ``persona`` of a rehearsal."""
+    if mode == "rehearsal":
+        return f"[Rehearsal: {persona or 'counterpart'}]"
     return f"[{mode.capitalize()}]"
+
+
+#: What the counterpart's turn is: the scene opening, a reply to the learner, picking up
+#: after a coaching aside, or the end of the conversation.
+Moment = Literal["opening", "reply", "resume", "closing"]
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """The person the learner rehearses with, and what this turn's reply should react to:
+    which rubric behaviours the learner's line showed, which are still missing, and the
+    in-character lines the scenario gives for each."""
+
+    name: str
+    role: str
+    temperament: str
+    constraints: tuple[str, ...]
+    scene: str
+    moment: Moment
+    opening: str
+    #: Behaviours this line shows for the first time (item ids, strongest first).
+    shown: tuple[str, ...] = ()
+    #: Behaviours not shown yet, in rubric order.
+    missing: tuple[str, ...] = ()
+    #: Behaviours the line came near without showing them: not asked for again this turn
+    #: (asking "who are you?" of someone who just said would be a misreading).
+    attempted: tuple[str, ...] = ()
+    #: False when the line has nothing to do with the conversation.
+    on_script: bool = True
+    #: Item id to what each behaviour is (for a language model's persona prompt).
+    behaviours: Mapping[str, str] = field(default_factory=dict)
+    reactions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prompts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pushback: tuple[str, ...] = ()
+    off_script: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
+    #: What the counterpart has already said in this rehearsal (never said twice).
+    said: tuple[str, ...] = ()
+    #: A stage direction after the counterpart's words, in brackets (how to end).
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +133,13 @@ class Plan:
     audience: Audience | None = None
     #: The conversation's topic words (stems) for this turn, which cited sentences should share.
     topic: frozenset[str] = frozenset()
+    #: The counterpart speaking in a rehearsal turn (mode ``rehearsal``).
+    counterpart: Counterpart | None = None
 
     @property
     def label(self) -> str:
         """The reply's label line."""
-        return label_for(self.mode)
+        return label_for(self.mode, self.counterpart.name if self.counterpart else None)
 
     @property
     def cites(self) -> bool:
@@ -124,11 +171,13 @@ class Reply:
     out_of_scope: bool = False
     safety: dict[str, Any] | None = None
     redacted: list[str] = field(default_factory=list)
+    #: The counterpart's name on a rehearsal turn.
+    persona: str | None = None
 
     @property
     def label(self) -> str:
         """The reply's label line."""
-        return label_for(self.mode)
+        return label_for(self.mode, self.persona)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form with exactly the documented keys."""

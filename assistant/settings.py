@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=400, ge=16)
 
     safety_contacts: Path | None = None
+    #: A program's own rehearsal scenarios, added to (or replacing) the shipped ones.
+    scenarios_dir: Path | None = None
     retention_days: int = Field(default=90, ge=1)
 
     ui_auth: str | None = None

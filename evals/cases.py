@@ -9,6 +9,13 @@ A case file (``evals/cases/<user>/<capability>.yaml``)::
       - id: email-to-attending        # unique within the file
         message: How do I ask a senior attending to be my mentor?
         expect: {mode: advising, sources: [finding-a-mentor.md]}
+      - id: ask-dr-patel
+        rehearse: ask-to-be-mentor    # the turns are a rehearsal of this scenario
+        turns:
+          - message: Would you mentor me for thirty minutes once a month?
+            expect: {counterpart: true}
+          - message: end
+            expect: {rubric_met: [specific-ask], rubric_missed: [offers-preparation]}
       - id: rehearse-the-ask
         choice: coaching              # the guidance setting for every turn (default: auto)
         turns:                        # a multi-turn case shares one session
@@ -83,8 +90,15 @@ class Expect(BaseModel):
     addressed_to: Literal["mentor", "mentee"] | None = None
     #: True: a practice line or a request to practise, which the reply treats as practice.
     practice: bool | None = None
+    #: True: the reply is the rehearsal counterpart speaking, in character.
+    counterpart: bool | None = None
+    #: Rubric items of the rehearsal the feedback must show as met (quoting the learner), and
+    #: those it must show as missed.
+    rubric_met: tuple[str, ...] = ()
+    rubric_missed: tuple[str, ...] = ()
 
-    @field_validator("mode", "sources", "must_not_cite", "redacted", mode="before")
+    @field_validator("mode", "sources", "must_not_cite", "redacted", "rubric_met",
+                     "rubric_missed", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -117,6 +131,8 @@ class _CaseSpec(BaseModel):
     message: str | None = Field(default=None, min_length=1)
     expect: Expect | None = None
     turns: list[Turn] = []
+    #: A rehearsal scenario: its counterpart opens, and the turns are the learner's lines.
+    rehearse: str | None = Field(default=None, pattern=_SLUG)
 
     @model_validator(mode="after")
     def _message_or_turns(self) -> _CaseSpec:
@@ -145,6 +161,8 @@ class Case:
     turns: tuple[Turn, ...]
     description: str = ""
     path: str = ""
+    #: The rehearsal scenario the turns are played in, if any.
+    rehearse: str | None = None
 
 
 def bundled_cases_dir() -> Path:
@@ -204,6 +222,7 @@ def _load_file(path: Path, root: Path) -> list[Case]:
             ),
             description=c.description,
             path=name,
+            rehearse=c.rehearse,
         )
         for c in spec.cases
     ]

@@ -10,7 +10,7 @@ from typing import Any
 from assistant.plan import Mode
 from evals.cases import Case, Expect
 
-_LABEL = re.compile(r"\A\[(?:Advising|Coaching|Mentoring|Safety)\]\n?")
+_LABEL = re.compile(r"\A\[(?:Advising|Coaching|Mentoring|Safety|Rehearsal: [^\]\n]+)\]\n?")
 _SOURCES = re.compile(r"\n(?:Sources|References):\n.*\Z", re.DOTALL)
 
 

@@ -38,6 +38,13 @@ def run_case(guide: Guide, case: Case) -> CaseResult:
     session = Session()
     start = perf_counter()
     turns: list[TurnResult] = []
+    if case.rehearse:
+        try:
+            guide.rehearse(session, case.rehearse)
+        except KeyError:
+            error = f"no rehearsal scenario {case.rehearse!r}"
+            return CaseResult(case, [TurnResult(redact(t.message).text, t.choice, t.expect,
+                                                error=error) for t in case.turns], 0.0)
     for turn in case.turns:
         # The report keeps the message as the guide kept it: patient identifiers removed.
         result = TurnResult(redact(turn.message).text, turn.choice, turn.expect)

@@ -17,6 +17,10 @@ class Found:
     problem: str | None = None
 
 
+#: A corpus folder's rehearsal scenarios (YAML read by the rehearsal library, not documents).
+SCENARIOS = "scenarios"
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "~$")) or name == "__pycache__"
 
@@ -52,6 +56,8 @@ def discover(root: Path) -> list[Found]:
                     path.stat()  # raises on loops and dangling links
             except OSError as exc:
                 found.append(Found(path, _rel(path, root), _problem(exc)))
+                continue
+            if is_dir and folder == root and entry.name == SCENARIOS:
                 continue
             if is_dir:
                 walk(path)

@@ -51,6 +51,9 @@ FORBIDDEN = [
     ("assistant.engines", ("assistant.guidance", "assistant.chain")),
     ("assistant.guidance", ("assistant.engines", "assistant.chain")),
     ("assistant.smart", ("assistant.guidance", "assistant.engines", "assistant.chain")),
+    # Scenarios and their exports are data: the policy and the engines use them, not back.
+    ("assistant.rehearsal", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                             "assistant.index", "assistant.reader")),
     # The reader and the privacy guard read messages before any policy or engine sees them.
     ("assistant.reader", ("assistant.guidance", "assistant.engines", "assistant.chain",
                           "assistant.plan", "assistant.index")),
@@ -139,6 +142,8 @@ def test_an_installed_package_ships_and_defaults_to_the_starter_corpus(tmp_path:
     assert "assistant/prompts/system.txt" in names
     assert "evals/baseline.json" in names
     assert {"assistant/reader/data/safety.yaml", "assistant/guidance/safety-contacts.yaml"} <= names
+    assert "assistant/prompts/rehearsal.txt" in names
+    assert "corpus/scenarios/ask-to-be-mentor.yaml" in names
     assert any(n.startswith("evals/cases/") and n.endswith(".yaml") for n in names)
     assert not any(n.startswith("tests/") for n in names)
 

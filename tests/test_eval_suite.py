@@ -92,7 +92,7 @@ def test_load_cases_builds_ids_turns_and_settings(tmp_path):
     [
         (GOOD.replace("mode: advising", "mode: advice"),
          "cases[0] (id 'smart').expect.mode[0]: Input should be 'advising', 'coaching', "
-         "'mentoring' or"),
+         "'mentoring', 'safety' or 'rehearsal'"),
         (GOOD.replace("switch: true", "swich: true"),
          "cases[1] (id 'coach').turns[1].expect.swich: unknown field (check the spelling)"),
         (GOOD.replace("user: mentee", "user: resident"), "user: Input should be 'mentee'"),

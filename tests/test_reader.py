@@ -83,8 +83,8 @@ def test_a_request_to_practise_is_followed_by_practice(guide: Guide) -> None:
                                 "practise asking her?").text
     assert "Let's practise" in invite
     line = guide.ask(session, "Hi Dr. Patel, would you consider mentoring me this year?").text
-    assert "Dr. Patel" in line and "?" in line
-    assert "We can stop practising" in guide.ask(session, "stop practising").text
+    assert line.startswith("[Rehearsal: Dr. Patel]") and "?" in line
+    assert "end of the rehearsal" in guide.ask(session, "stop practising").text
 
 
 def test_a_short_follow_up_takes_its_scope_from_the_conversation(guide: Guide) -> None:

@@ -38,7 +38,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
 
 
 @app.callback()
@@ -272,7 +272,7 @@ def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None)
 def show_reply(reply: Reply) -> None:
     """The reply with its mode as a coloured badge on the label line."""
     colour = {"advising": "cyan", "coaching": "green", "mentoring": "magenta",
-              "safety": "bold white on red"}[reply.mode]
+              "safety": "bold white on red", "rehearsal": "yellow"}[reply.mode]
     label, _, rest = reply.text.partition("\n")
     console.print(f"[bold {colour}]{label}[/]", highlight=False)
     console.print(rest, highlight=False, markup=False)
@@ -366,6 +366,100 @@ def forget(
     except SessionFileError as exc:
         fail(f"{exc}. Nothing was deleted.")
     console.print(removed.summary(), highlight=False)
+
+
+@app.command()
+def rehearse(
+    scenario: Annotated[
+        str | None, typer.Option(help="The scenario to rehearse (see --list).")
+    ] = None,
+    list_scenarios: Annotated[
+        bool, typer.Option("--list", help="List the scenarios you can rehearse.")
+    ] = False,
+    script: Annotated[
+        Path | None,
+        typer.Option(help="Play the learner's turns from this file, one per line."),
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option(help="Save the transcript and feedback as Markdown here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON value.")] = False,
+) -> None:
+    """Rehearse a hard conversation with a counterpart in character, then get rubric feedback."""
+    from assistant.rehearsal.scenarios import bundled_dir, load_library
+
+    config = settings()
+    library = load_library([bundled_dir(), config.scenarios_dir])
+    for problem in library.problems:
+        errors.print(f"[yellow]Scenario skipped:[/] {problem}", highlight=False)
+    if list_scenarios:
+        if as_json:
+            print_json([s.summary() for s in library.scenarios])
+            return
+        grid = table("Scenarios", ["id", "for", "title", "objective"])
+        for s in library.scenarios:
+            grid.add_row(s.id, s.audience, s.title, s.objective)
+        console.print(grid)
+        return
+    if scenario is None:
+        fail("Say which scenario to rehearse: --scenario ID (see mentorcoach rehearse --list).")
+    if library.get(scenario) is None:
+        fail(f"No scenario {scenario!r}; known: {', '.join(library.ids)}.")
+    if script is None and as_json:
+        fail("--json needs --script FILE (the learner's turns, one per line).")
+    try:
+        lines = ([t.strip() for t in script.read_text(encoding="utf-8").splitlines()
+                  if t.strip()] if script else None)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Cannot read the script {script}: {exc}")
+    from ui.conversations import sweep
+
+    sweep(config)
+    play_rehearsal(build_guide(config), scenario, lines, export=export, as_json=as_json)
+
+
+def play_rehearsal(guide: Guide, scenario_id: str, lines: list[str] | None, *,
+                   export: Path | None, as_json: bool) -> None:
+    """Play a rehearsal from ``lines`` (None: the terminal) up to its feedback."""
+    from assistant.guidance.rehearsal import FEEDBACK, REHEARSAL
+    from assistant.guidance.session import Session
+    from assistant.rehearsal.export import feedback_data, to_markdown, transcript
+
+    state = Session()
+    reply = guide.rehearse(state, scenario_id)
+    if not as_json:
+        show_reply(reply)
+    pending = list(lines) if lines is not None else None
+    text: str | None = None
+    while state.extras.get(REHEARSAL):
+        if pending is None:
+            try:
+                text = console.input("[bold]you>[/] ").strip() or None
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                text, pending = "end", []  # ask for the feedback once, then stop
+        elif pending:
+            text = pending.pop(0)
+        elif text == "end":
+            break  # the script is over and the rehearsal still waits (a safety reply)
+        else:
+            text = "end"
+        if not text:
+            continue
+        reply = guide.ask(state, text) if as_json else stream_reply(guide, state, text, None)
+        if not as_json:
+            show_reply(reply)
+    played = transcript(state.history)
+    feedback = state.extras.get(FEEDBACK)
+    scenario = guide.scenarios.get(scenario_id)
+    assert scenario is not None
+    if export is not None:
+        export.write_text(to_markdown(scenario, played, reply.text if feedback else None),
+                          encoding="utf-8")
+    if as_json:
+        print_json({"scenario": scenario_id, "transcript": played,
+                    "feedback": feedback_data(feedback, reply.label, reply.citations)
+                    if feedback else None})
 
 
 # --- web app and evals ----------------------------------------------------------------------

@@ -9,8 +9,10 @@ from assistant.plan import LABELS, Citation, Passage, Plan, Reply
 from assistant.stance import coaching_violation
 from assistant.text import best_sentence, content_words
 
+#: Any label line an engine may write, a rehearsal persona's (``[Rehearsal: Dr. Patel]``) too.
 _LABEL_LINE = re.compile(
-    r"^\s*(?:\*\*)?\[(?:" + "|".join(LABELS) + r")\](?:\*\*)?[:\s]*", re.IGNORECASE
+    r"^\s*(?:\*\*)?\[(?:" + "|".join(LABELS) + r"|rehearsal(?::[^\]\n]*)?)\](?:\*\*)?[:\s]*",
+    re.IGNORECASE,
 )
 _MARKER = re.compile(r"[ \t]*\[(\d{1,3})\]")
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references)(?:\*\*)?:.*\Z",
@@ -80,7 +82,8 @@ def enforce(
 ) -> Reply:
     """Make ``text`` a reply that keeps every structural guarantee for ``plan``.
 
-    The label is set from the plan; the switch notice is added when the engine left it out;
+    The label is set from the plan (a rehearsal turn's is its persona's, whatever the engine
+    wrote); the switch notice is added when the engine left it out;
     citation markers are checked against the plan's passages and renumbered; a coaching
     reply with directives or without an open question is regenerated once, then replaced by
     the composer's coaching lines (``fallback``).
@@ -96,6 +99,13 @@ def enforce(
         switch_said = notice.startswith("I'm switching") and "switch" in body.lower()[:200]
         if notice not in body and not switch_said:
             body = f"{notice}\n{body}"
+    cue = plan.counterpart
+    if cue is not None:
+        # A model speaking as the persona may name itself first ("Dr. Patel: ..."); the label
+        # already says who speaks. The stage direction (how to end) is the policy's own.
+        body = re.sub(rf"^\W*{re.escape(cue.name)}\W*:\s*", "", body)
+        if cue.stage and cue.stage not in body:
+            body = f"{body}\n{cue.stage}"
     passages = plan.passages if plan.cites else []
     body, citations = resolve_citations(body, passages)
     parts = [plan.label, body.strip()]
@@ -110,4 +120,5 @@ def enforce(
         out_of_scope=plan.kind == "out_of_scope",
         safety=plan.safety,
         redacted=plan.redacted,
+        persona=plan.counterpart.name if plan.counterpart else None,
     )

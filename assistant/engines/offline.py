@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.engines.counterpart import counterpart_lines
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
 from assistant.stance import has_directive
 from assistant.text import content_words, overlap, sentences
@@ -103,7 +104,9 @@ class OfflineComposer:
     def compose(self, plan: Plan) -> str:
         """The whole reply for ``plan``."""
         lines = [plan.label, *plan.notices]
-        if plan.kind != "answer":
+        if plan.counterpart is not None and plan.kind == "rehearsal":
+            lines += counterpart_lines(plan.counterpart, plan.message)
+        elif plan.kind != "answer":
             lines += plan.script
         elif plan.mode == "coaching":
             lines += self.coaching_lines(plan)

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.plan import GrowStage, Passage, Plan
+from assistant.plan import Counterpart, GrowStage, Passage, Plan
 
 #: Turns of history sent with each request; older turns cost context without steering the reply.
 HISTORY_TURNS = 6
@@ -107,14 +107,50 @@ def format_passages(passages: list[Passage]) -> str:
     )
 
 
+def _direction(cue: Counterpart) -> str:
+    """How the counterpart should react, from the behaviours the learner's line showed."""
+    if cue.moment == "opening":
+        return f'Open the scene with these words: "{cue.opening}"'
+    shown = [cue.behaviours[i] for i in cue.shown if i in cue.behaviours]
+    missing = [cue.behaviours[i] for i in cue.missing if i in cue.behaviours]
+    lines = []
+    if cue.moment == "resume":
+        lines.append("The learner stepped out for a moment and is back: pick up where you were.")
+    if not cue.on_script:
+        lines.append("The learner went off script: stay in character and steer back to the "
+                     "conversation.")
+    elif shown:
+        lines.append("The learner just did this well: " + "; ".join(shown)
+                     + ". Warm up a little, in character.")
+    else:
+        lines.append("The learner's last line was vague: push back, in character.")
+    if cue.moment == "closing":
+        lines.append(f'The conversation is over: close it in your own words, as in "'
+                     f'{cue.closing[0]}"')
+    elif missing:
+        lines.append("The learner has not yet done this (react naturally if they do, and "
+                     "leave room for it): " + "; ".join(missing) + ".")
+    return "\n".join(lines)
+
+
 def build_messages(plan: Plan) -> list[BaseMessage]:
-    """System prompt and passages, the last few turns of history, then the learner's message."""
-    system = load_prompt("system").format(
-        mode=plan.mode, label=plan.label, guidance="\n".join(_guidance(plan))
-    )
-    passages = format_passages(plan.passages)
-    if passages:
-        system = f"{system.rstrip()}\n\n{passages}"
+    """System prompt and passages, the last few turns of history, then the learner's message.
+
+    A rehearsal turn gets the counterpart's persona prompt instead, and no passages.
+    """
+    cue = plan.counterpart
+    if cue is not None and plan.kind == "rehearsal":
+        system = load_prompt("rehearsal").format(
+            name=cue.name, role=cue.role, temperament=cue.temperament,
+            constraints="; ".join(cue.constraints), scene=cue.scene,
+            direction=_direction(cue), label=plan.label)
+    else:
+        system = load_prompt("system").format(
+            mode=plan.mode, label=plan.label, guidance="\n".join(_guidance(plan))
+        )
+        passages = format_passages(plan.passages)
+        if passages:
+            system = f"{system.rstrip()}\n\n{passages}"
     messages: list[BaseMessage] = [SystemMessage(system.strip())]
     for turn in plan.history[-HISTORY_TURNS:]:
         if turn.text.strip():

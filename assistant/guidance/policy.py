@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.guidance import goals, grow, practice, reflect, safety
+from assistant.guidance import goals, grow, reflect, rehearsal, safety
 from assistant.guidance.contacts import Contacts, load_contacts
 from assistant.guidance.memory import MEMORY, SURE_MOVE, Memory
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
 from assistant.reader.reading import SHORT_FOLLOW_UP, SPEAKER, Guidance, Reading
+from assistant.rehearsal.scenarios import ScenarioLibrary
 from assistant.text import shorten
 
 OPENING = (
@@ -72,6 +73,8 @@ class TurnInput:
     contacts: Contacts = field(default_factory=lambda: load_contacts(None))
     #: Corpus passages to cite with a safety reply (a reporting route, guidance for mentors).
     guidance: list[Hit] = field(default_factory=list)
+    #: The rehearsal scenarios a learner can practise.
+    scenarios: ScenarioLibrary = field(default_factory=rehearsal.shipped_library)
 
     @property
     def message(self) -> str:
@@ -155,13 +158,17 @@ def read_speaker(plan: Plan, turn: TurnInput) -> None:
 
 
 def rehearse(plan: Plan, turn: TurnInput) -> None:
-    """A request to practise a conversation, or a practice line, is coached as practice."""
-    if plan.kind != "answer" or turn.choice not in (None, "coaching"):
+    """A request to practise gets a scenario offered; while rehearsing, the counterpart
+    answers in character, "pause" gets a coaching aside and "end" the feedback. Safety
+    pre-empts it all: the rehearsal waits until the person goes on."""
+    if plan.kind in ("safety", "resume"):
         return
-    step = practice.practice_step(turn.reading, turn.session.extras)
-    if step is not None:
-        plan.flow_lines = step.lines or []
-        plan.session_updates.update(step.updates)
+    if plan.kind != "answer" and not turn.session.extras.get(rehearsal.REHEARSAL):
+        return
+    rehearsal.rehearse(plan, turn.reading, turn.session.extras, turn.scenarios, turn.hits,
+                       offer=turn.choice in (None, "coaching"))
+    if plan.kind != "closing" and plan.session_updates.get(CLOSED):
+        del plan.session_updates[CLOSED]  # an in-character goodbye closes nothing
 
 
 def draft_goal(plan: Plan, turn: TurnInput) -> None:
@@ -178,7 +185,7 @@ def choose_mode(plan: Plan, turn: TurnInput) -> None:
     """The user's explicit choice wins; else what the message asks for, else what it is (a
     situation told suggests coaching, a question advice); say so when switching."""
     previous = turn.session.mode
-    if plan.kind == "safety":
+    if plan.kind in ("safety", "rehearsal"):
         return
     if plan.kind != "answer":
         # Openings, closings and declines keep the conversation's mode: no silent switch.

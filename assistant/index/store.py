@@ -129,6 +129,7 @@ class Store(Protocol):
     def fingerprint(self) -> str: ...
     def live_chunks(self) -> list[StoredChunk]: ...
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]: ...
+    def section_chunks(self, source: str, section: str) -> list[StoredChunk]: ...
 
 
 def make_client(settings: Settings) -> Any:
@@ -330,6 +331,20 @@ class ChromaStore:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def section_chunks(self, source: str, section: str) -> list[StoredChunk]:
+        """Live chunks of document ``source`` in ``section`` (its heading path, or a section
+        under it), in document order."""
+        live = self._live_versions()
+        if not live:
+            return []
+        chunks = _paged(self._chunks, where={"$and": [{"doc_version": {"$in": sorted(live)}},
+                                                      {"source": source}]},
+                        include=["documents", "metadatas"])
+        inside = [c for c in chunks if (str(c[2].get("section") or "") + " > ").startswith(
+            f"{section} > ")]
+        ordered = sorted(inside, key=lambda c: c[2].get("ordinal", 0))
+        return [StoredChunk.from_record(i, d, m) for i, d, m in ordered]
 
     def chunk_count(self) -> int:
         """Number of chunks stored, live or not."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -20,6 +20,13 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, load_labelled
+from assistant.reader.rubric import (
+    OFF_SCRIPT_BELOW,
+    OFF_SCRIPT_SCOPE,
+    OFF_SCRIPT_WORDS,
+    RubricReader,
+    RubricReading,
+)
 from assistant.reader.safety import SafetyCheck, SafetyFinding
 from assistant.text import content_words, sentences
 
@@ -150,6 +157,11 @@ class Reading:
     earlier_speaker: Speaker | None = None
     #: Each statement of the message (questions and commands left out) and what it adds.
     moves: tuple[Move, ...] = ()
+    #: While rehearsing: the rubric behaviours the line shows.
+    rubric: RubricReading | None = None
+    #: A request to practise (or a practice line): the scenarios it is like, most alike first,
+    #: each with its similarity.
+    scenarios: tuple[tuple[str, float], ...] = ()
 
     @property
     def asked(self) -> Guidance | None:
@@ -204,6 +216,33 @@ def _topic_of(earlier: list[str], text: str) -> str:
                  if len(content_words(said)) >= _STATES_TOPIC), earlier[-1])
 
 
+#: A question put to the other person ("Are you safe?"), after any lead-in such as "can I
+#: ask you directly:", with no word of the writer's own.
+_TO_YOU = re.compile(r"\byou(?:r|rself)?\b", re.IGNORECASE)
+_MY_OWN = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself)\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:(?:can|may|could) i ask(?: you)?|i(?:'m going to| want to| need to)"
+                      r" ask(?: you)?)(?: (?:something|directly|honestly|straight out))*\W*",
+                      re.IGNORECASE)
+
+
+def _own_words(text: str) -> str:
+    """``text`` without the questions it puts to the other person."""
+    kept = []
+    for sentence in sentences(text):
+        asked = _LEAD_IN.sub("", sentence.text)
+        if not (asked.endswith("?") and _TO_YOU.search(asked) and not _MY_OWN.search(asked)):
+            kept.append(sentence.text)
+    return " ".join(kept)
+
+
+def _off_topic(text: str, scope: Judged, kind: Judged, relevance: float) -> bool:
+    """A rehearsal line about something else entirely (not a greeting, not a short nod)."""
+    if kind.sure and kind.label in _NO_SCOPE:
+        return False
+    return (scope.label == "other" and scope.confidence >= OFF_SCRIPT_SCOPE
+            and len(text.split()) >= OFF_SCRIPT_WORDS and relevance < OFF_SCRIPT_BELOW)
+
+
 def command_in(message: str) -> Guidance | None:
     """The guidance an unambiguous command in ``message`` asks for, if any."""
     for guidance, pattern in COMMANDS:
@@ -222,6 +261,7 @@ class Reader:
                             for name in READER_SETS}
         self.moves = EmbeddingClassifier(load_labelled("grow"), embedder, cache_dir)
         self.safety = SafetyCheck(embedder, cache_dir)
+        self.rubric = RubricReader(embedder)
 
     @property
     def cached(self) -> bool:
@@ -236,8 +276,15 @@ class Reader:
     def _all(self) -> list[EmbeddingClassifier]:
         return [*self.classifiers.values(), self.moves, self.safety.classifier]
 
-    def read(self, message: str, session: Conversation | None = None) -> Reading:
-        """The reading of ``message`` in the conversation ``session`` (None: a first message)."""
+    def read(self, message: str, session: Conversation | None = None, *,
+             rubric: Mapping[str, Sequence[str]] | None = None, scene: Sequence[str] = (),
+             scenarios: Mapping[str, Sequence[str]] | None = None) -> Reading:
+        """The reading of ``message`` in the conversation ``session`` (None: a first message).
+
+        While a rehearsal is under way, ``rubric`` (item id to example phrasings) and ``scene``
+        (what the counterpart said) are read too; otherwise a request to practise is matched
+        to ``scenarios`` (id to the texts that describe each: title, objective, example lines).
+        """
         text = " ".join(message.split())
         earlier = [t.text for t in session.history if t.role == "user"] if session else []
         shown = session.extras.get(SPEAKER) if session else None
@@ -252,14 +299,24 @@ class Reader:
         # with the message before it, like its retrieval query.
         judged = {name: Judged.of(classifier.predict(query if name == "scope" else text))
                   for name, classifier in self.classifiers.items()}
-        finding = self.safety.check(text)
+        # A rehearsing mentor asking the counterpart "are you having thoughts of harming
+        # yourself?" is practising the right question, not telling of distress: questions put
+        # to the counterpart are left out of the safety check; the learner's own words never.
+        finding = self.safety.check(_own_words(text) if rubric else text)
         scope, kind = judged["scope"], judged["kind"]
         if (finding is not None and finding.unsure and kind.label == "question"
                 and scope.label == "clinical" and scope.confidence >= PLAINLY_CLINICAL):
             finding = None
+        behaviours = self.rubric.read(text, rubric, scene) if rubric else None
+        if behaviours is not None:
+            behaviours = replace(behaviours, off_topic=_off_topic(text, scope, kind,
+                                                                  behaviours.relevance))
+        matches: tuple[tuple[str, float], ...] = ()
+        if scenarios and not rubric and kind.label in ("rehearsal_request", "practice_line"):
+            matches = self.rubric.ranked(text, scenarios)
         return Reading(message, judged["guidance"], kind, scope, judged["speaker"],
                        command_in(text), frozenset(content_words(query)), query, finding, shown,
-                       self._moves(text))
+                       self._moves(text), behaviours, matches)
 
     def _moves(self, text: str) -> tuple[Move, ...]:
         """What each statement adds; a question or a command ("Coach me through it.") adds

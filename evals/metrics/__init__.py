@@ -19,6 +19,7 @@ from evals.metrics.conversation import (
     switch_announcements,
 )
 from evals.metrics.reading import misreads_handled
+from evals.metrics.rehearsal import counterpart_in_character, rehearsal_feedback
 from evals.metrics.retrieval import mrr, recall_at_5
 from evals.metrics.safety import (
     idiom_false_positives,
@@ -52,6 +53,8 @@ METRICS: list[Metric] = [
     injection_resistance,
     idiom_false_positives,
     phi_redaction,
+    counterpart_in_character,
+    rehearsal_feedback,
 ]
 
 __all__ = [

@@ -9,7 +9,10 @@ from evals.results import CaseResult, TurnResult, each_turn
 
 #: The fixed label set, written out here so the judge does not take it from the judged.
 LABELS = frozenset({"[Advising]", "[Coaching]", "[Mentoring]", "[Safety]"})
-_ANY_LABEL = re.compile(r"\[(?:advising|coaching|mentoring|safety)\]", re.IGNORECASE)
+_ANY_LABEL = re.compile(r"\[(?:advising|coaching|mentoring|safety|rehearsal: [^\]\n]+)\]",
+                        re.IGNORECASE)
+#: A rehearsal counterpart's label names the persona speaking.
+_COUNTERPART = re.compile(r"\[Rehearsal: [^\]\n]+\]")
 #: How far into the reply a switch or conflict notice must come.
 _NOTICE_WINDOW = 300
 
@@ -29,11 +32,14 @@ def _label_problem(turn: TurnResult) -> str | None:
     if not turn.ok:
         return no_reply(turn)
     first = turn.text.split("\n", 1)[0]
+    reply = turn.reply or {}
+    if reply.get("mode") == "rehearsal":
+        ok = _COUNTERPART.fullmatch(first) and reply.get("label") == first
+        return None if ok else f"rehearsal turn labelled {first[:40]!r}"
     if first not in LABELS:
         return f"first line is {first[:40]!r}, not a mode label"
     if len(_ANY_LABEL.findall(turn.text)) != 1:
         return "more than one mode label in the reply"
-    reply = turn.reply or {}
     if reply.get("label") != first or f"[{reply['mode'].capitalize()}]" != first:
         return f"label {first}, but JSON mode {reply['mode']} and label {reply.get('label')}"
     return None
@@ -69,9 +75,10 @@ def switch_announcements(results: list[CaseResult]) -> MetricResult:
         for index, turn in enumerate(case.turns):
             if not turn.ok:
                 continue
-            if turn.mode == "safety":
-                # Safety pre-empts the guidance modes: it is judged by the safety metrics, and
-                # the mode before it is the one to compare the next reply with.
+            if turn.mode in ("safety", "rehearsal"):
+                # Safety pre-empts the guidance modes and a rehearsal counterpart speaks for
+                # itself: each is judged by its own metrics, and the mode before it is the one
+                # to compare the next reply with.
                 continue
             changed = previous is not None and turn.mode != previous
             wanted = turn.expect.switch

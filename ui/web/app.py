@@ -13,6 +13,8 @@ from ingest.status import index_status
 from ui.conversations import STORED
 from ui.web import goal_panel, handlers
 from ui.web.handlers import ChatState, ChatView
+from ui.web.rehearse_tab import CSS as REHEARSE_CSS
+from ui.web.rehearse_tab import build_rehearse_tab
 from ui.web.services import Services
 from ui.web.uploads import ACCEPTED, ACCEPTED_LABEL
 
@@ -51,7 +53,7 @@ def page_options(settings: Settings) -> dict[str, Any]:
     )
     return {
         "theme": theme,
-        "css": CSS,
+        "css": CSS + REHEARSE_CSS,
         "max_file_size": int(settings.ui_max_upload_mb * 1_000_000),
         "show_error": False,
         "ssr_mode": False,
@@ -126,6 +128,7 @@ def build_app(services: Services) -> gr.Blocks:
                         handlers.SOURCES_EMPTY, label="Sources", show_label=False,
                         elem_id="mc-sources",
                     )
+            build_rehearse_tab(services)
             with gr.Tab("Corpus", id="corpus") as corpus_tab:
                 gr.Markdown(
                     "## Corpus\nFor program staff: what the assistant can quote, and adding "

@@ -34,7 +34,8 @@ SOURCES_EMPTY = (
     "Sources of each reply appear here: the document, the page or section, and the passage "
     "quoted."
 )
-_LABEL_LINE = re.compile(r"\A\[(" + "|".join(m.capitalize() for m in LABELS) + r")\][ \t]*\n")
+_LABEL_LINE = re.compile(r"\A\[(" + "|".join(m.capitalize() for m in LABELS)
+                         + r"|Rehearsal: [^\]\n]+)\][ \t]*\n")
 _BULLET = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -102,7 +103,12 @@ def render_text(text: str) -> str:
             lines.append("")
         lines.append(line)
     shown = "\n".join(lines)
-    return f"{badge(match.group(1).lower())}\n\n{shown}" if match else shown
+    if not match:
+        return shown
+    label = match.group(1)
+    # A rehearsal counterpart's badge carries its name ("[Rehearsal: Dr. Patel]").
+    head = f"**[{label}]**" if label.startswith("Rehearsal") else badge(label.lower())
+    return f"{head}\n\n{shown}"
 
 
 def escape(text: str) -> str:

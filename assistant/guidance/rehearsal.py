@@ -1,0 +1,360 @@
+"""Rehearsal: the learner practises a hard conversation with a counterpart from the scenario
+library, steps out for a coaching aside whenever they like, and gets rubric feedback at the end.
+
+The session keeps one rehearsal (``extras["rehearsal"]``): the scenario, the counterpart's
+name, where it stands (offered, active, paused, ended), the turns played and, for each rubric
+item, the learner's words that showed it (or came closest). Which behaviours a line shows is
+the reader's job (:mod:`assistant.reader.rubric`); what the counterpart says is the engine's,
+from the :class:`~assistant.plan.Counterpart` this module puts in the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from assistant.guidance.reflect import reflect
+from assistant.index.retriever import Hit
+from assistant.plan import Counterpart, Moment, Plan, Turn
+from assistant.reader.reading import Reading
+from assistant.rehearsal.scenarios import (
+    RubricItem,
+    Scenario,
+    ScenarioLibrary,
+    bundled_dir,
+    load_library,
+)
+from assistant.stance import has_directive
+from assistant.text import best_sentence, content_words, sentences
+
+#: Session extras key of the rehearsal under way.
+REHEARSAL = "rehearsal"
+#: Session extras key of the last rehearsal's feedback (for ``--json`` and the exports).
+FEEDBACK = "rehearsal_feedback"
+
+#: Unambiguous commands while rehearsing (rules, not readings: the learner names them).
+_PAUSE = re.compile(
+    r"^\W*(?:pause|time ?out|step out|hold on|(?:can we|let'?s) (?:pause|step out|stop for a "
+    r"(?:moment|second|minute)))\b|\bhow am i doing\b|\bhow(?:'s| is) (?:it|this|that) going"
+    r"(?: so far)?\b|\bhow was that\b|\bam i doing (?:it |this )?(?:ok|okay|all ?right|well)\b",
+    re.IGNORECASE)
+_CONTINUE = re.compile(
+    r"^\W*(?:continue|carry on|go on|resume|keep going|back to (?:it|the (?:rehearsal|"
+    r"role[- ]?play|practice))|let'?s (?:continue|go on|carry on|keep going|go back))\W*$",
+    re.IGNORECASE)
+_END = re.compile(
+    r"^\W*(?:end|stop|finish|done|feedback|that'?s it|i'?m (?:done|finished))(?: please)?\W*$|"
+    r"\b(?:end|stop|finish|quit) (?:the |this )?(?:rehears\w*|practi[sc]\w*|role[- ]?play|"
+    r"scenario)\b|\b(?:give me|can i (?:have|get)|i'?d like) (?:my |the |some )?feedback\b",
+    re.IGNORECASE)
+_ACCEPT = re.compile(
+    r"^\W*(?:yes|yeah|yep|ok(?:ay)?|sure|go|start|ready|please|go ahead|let'?s (?:go|do it|do "
+    r"this|start|try(?: it)?|begin)|i'?m ready)\b(?:[\s,!.]+(?:please|then|let'?s go|go|"
+    r"ahead|start|ready|i'?m ready|let'?s do it))*\W*$",
+    re.IGNORECASE)
+_DECLINE = re.compile(r"^\W*(?:no|nope|not now|no thanks|maybe later|not yet|another time)\b",
+                      re.IGNORECASE)
+#: A person addressed by title and name ("Dr. Patel"): whom the learner wants to practise with.
+_ADDRESSED = re.compile(r"\b((?:Dr|Prof|Professor)\.? [A-Z][\w'-]+)")
+
+#: A missed item's closest line is quoted from this score (it came near, not all the way).
+NEAR = 0.55
+UNRESOLVED = ("I'm afraid I need to go. Let's pick this up another time.",)
+STAGE_END = '(The conversation has come to an end. Say "end" for your feedback.)'
+HOW_TO = ('Say "pause" or "how am I doing?" at any time to step out, and "end" when you want '
+          "your feedback.")
+
+
+@lru_cache(maxsize=1)
+def shipped_library() -> ScenarioLibrary:
+    """The scenarios shipped with the starter corpus."""
+    return load_library([bundled_dir()])
+
+
+def active(extras: dict[str, Any], library: ScenarioLibrary) -> tuple[dict[str, Any],
+                                                                       Scenario] | None:
+    """The rehearsal under way (not merely offered) and its scenario, if any."""
+    state = extras.get(REHEARSAL)
+    if not state or state.get("status") == "offered":
+        return None
+    scenario = library.get(state.get("scenario", ""))
+    return (state, scenario) if scenario else None
+
+
+def rubric_of(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Item id to example phrasings: what the reader recognises each behaviour by."""
+    return {item.id: item.examples for item in scenario.rubric}
+
+
+def counterpart_said(history: Sequence[Turn]) -> list[str]:
+    """What the counterpart has said in the conversation, without its label lines."""
+    return [t.text.split("\n", 1)[-1] for t in history
+            if t.role == "assistant" and t.mode == "rehearsal"]
+
+
+def begin(scenario: Scenario, persona: str | None = None) -> dict[str, Any]:
+    """A fresh rehearsal of ``scenario`` (the counterpart called ``persona``, if given)."""
+    return {"scenario": scenario.id, "persona": persona or scenario.persona.name,
+            "status": "active", "turns": 0, "met": {}, "closest": {}}
+
+
+def opening(plan: Plan, scenario: Scenario, state: dict[str, Any]) -> None:
+    """Make ``plan`` the counterpart's opening line of the scene."""
+    _speak(plan, scenario, state, "opening")
+
+
+def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: ScenarioLibrary,
+             hits: list[Hit], *, offer: bool = True) -> None:
+    """The rehearsal's part in this turn: an offer to rehearse, the counterpart's reply, a
+    coaching aside, or the feedback; nothing when no rehearsal is asked for or under way
+    (``offer``: whether a request to practise may be answered with one)."""
+    state = dict(extras.get(REHEARSAL) or {})
+    scenario = library.get(state.get("scenario", "")) if state else None
+    if state and scenario is None:  # the scenario was removed from the library
+        plan.session_updates[REHEARSAL] = None
+        state = {}
+    message = reading.message
+    if not state:
+        if offer:
+            _offer(plan, reading, library)
+        return
+    assert scenario is not None
+    status = state["status"]
+    if status == "offered":
+        if _DECLINE.search(message):
+            plan.session_updates[REHEARSAL] = None
+            return
+        first = state.pop("first_line", None)
+        started = begin(scenario, state.get("persona"))
+        if _ACCEPT.search(message):
+            if first:
+                _reply(plan, scenario, started, first, reading.rubric, plan.history)
+            else:
+                _speak(plan, scenario, started, "opening")
+        elif reading.kind.label in ("practice_line", "rehearsal_request"):
+            _reply(plan, scenario, started, message, reading.rubric, plan.history)
+        else:
+            plan.session_updates[REHEARSAL] = None
+        return
+    if _END.search(message) or (status == "ended" and not _PAUSE.search(message)):
+        _feedback(plan, scenario, state, hits)
+    elif _PAUSE.search(message):
+        _aside(plan, scenario, state | {"status": "paused"}, hits)
+    elif status == "paused" and not _CONTINUE.search(message):
+        # Stepped out, the learner talks with the coach; the rehearsal waits.
+        plan.notices.append(f'Say "continue" to go back to {state["persona"]}.')
+    elif status == "paused":
+        _speak(plan, scenario, state | {"status": "active"}, "resume")
+    else:
+        _reply(plan, scenario, state, message, reading.rubric, plan.history)
+
+
+def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
+    """A request to practise (or a practice line said out of the blue) gets the matching
+    scenario offered, its brief and objective, and how to step out."""
+    kind = reading.is_kind
+    if kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
+        return
+    # A mentor practises a mentor's conversation, a mentee a mentee's, when it shows who speaks.
+    speaker = reading.speaking_as
+    fitting = [key for key, _ in reading.scenarios
+               if (found := library.get(key)) and speaker in (None, "staff", found.audience)]
+    if not fitting:
+        titles = "; ".join(s.title for s in library.scenarios)
+        plan.flow_lines = [
+            "I can play the other person while you practise, in one of these conversations: "
+            f"{titles}.",
+            "Which of them is closest to the conversation you want to practise?"]
+        return
+    scenario = library.get(fitting[0])
+    assert scenario is not None
+    addressed = _ADDRESSED.search(reading.message)
+    persona = addressed.group(1) if addressed else scenario.persona.name
+    state: dict[str, Any] = {"scenario": scenario.id, "persona": persona, "status": "offered"}
+    if kind == "practice_line":
+        state["first_line"] = reading.message
+    # What the learner wants from the conversation, in their words, when a sentence says it.
+    wants = next((r for s in sentences(reading.message)
+                  if (r := reflect(s.text)) and not has_directive(r)), None)
+    plan.flow_lines = [
+        *([wants] if wants and kind == "rehearsal_request" else []),
+        f"Let's practise it. I can play {persona} ({scenario.persona.role}) in a rehearsal of "
+        f"this conversation: {scenario.title.lower()}.",
+        f"Your objective: {scenario.objective}",
+        HOW_TO + ' If you meant another conversation, say "no", or pick it in the Rehearse tab.',
+        (f'Say "start" and {persona} will answer the words you just used. How do they sound '
+         "to you now?" if kind == "practice_line" else
+         f'How would you like to open when you are ready? (Or say "start" to hear {persona} '
+         "first.)"),
+    ]
+    plan.session_updates[REHEARSAL] = state
+
+
+def _speak(plan: Plan, scenario: Scenario, state: dict[str, Any], moment: Moment, *,
+           shown: Sequence[str] = (), attempted: Sequence[str] = (), on_script: bool = True,
+           resolved: bool = True) -> None:
+    """Make ``plan`` the counterpart's turn at ``moment``."""
+    met = state.get("met", {})
+    persona = scenario.persona
+    ending = moment == "closing"
+    _take_over(plan, "rehearsal")
+    plan.counterpart = Counterpart(
+        name=state["persona"], role=persona.role, temperament=persona.temperament,
+        constraints=persona.constraints, scene=scenario.brief, moment=moment,
+        opening=scenario.opening, shown=tuple(shown),
+        missing=tuple(i.id for i in scenario.rubric if i.id not in met),
+        attempted=tuple(attempted),
+        on_script=on_script,
+        behaviours={i.id: i.behaviour for i in scenario.rubric},
+        reactions={i.id: i.reactions for i in scenario.rubric},
+        prompts={i.id: i.prompts for i in scenario.rubric},
+        pushback=scenario.pushback, off_script=scenario.off_script,
+        closing=scenario.end.closing if resolved else UNRESOLVED,
+        said=tuple(counterpart_said(plan.history)),
+        stage=STAGE_END if ending else None,
+    )
+    plan.session_updates[REHEARSAL] = state | {"status": "ended" if ending else "active"}
+
+
+def _reply(plan: Plan, scenario: Scenario, state: dict[str, Any], line: str, rubric: Any,
+           history: Sequence[Turn]) -> None:
+    """The counterpart's reply to the learner's ``line``, keyed on the behaviours it shows."""
+    met = dict(state.get("met", {}))
+    closest = dict(state.get("closest", {}))
+    new: list[str] = []
+    on_script = True
+    if rubric is not None:
+        on_script = rubric.on_script
+        for item in rubric.shown:
+            if item not in met:
+                met[item] = rubric.evidence[item].sentence
+                new.append(item)
+        for item, evidence in rubric.evidence.items():
+            if item not in met and evidence.score > closest.get(item, {}).get("score", 0.0):
+                closest[item] = {"score": evidence.score, "sentence": evidence.sentence}
+    attempted = [item for item, near in closest.items()
+                 if item not in met and near["score"] >= NEAR]
+    turns = int(state.get("turns", 0)) + 1
+    resolved = all(item in met for item in scenario.end.requires)
+    ended = resolved or turns >= scenario.end.max_turns
+    updated = state | {"met": met, "closest": closest, "turns": turns}
+    _speak(plan, scenario, updated, "closing" if ended else "reply", shown=new,
+           attempted=attempted, on_script=on_script, resolved=resolved)
+
+
+def _take_over(plan: Plan, kind: str) -> None:
+    """The rehearsal decides this turn, whatever an earlier step read into the line (an
+    in-character "thanks, bye" is no closing, a line with clinical words no clinical question)."""
+    plan.kind = "rehearsal" if kind == "rehearsal" else "answer"
+    if kind == "rehearsal":
+        plan.mode = "rehearsal"
+    plan.script, plan.flow_lines, plan.closing = [], [], None
+
+
+def _grounding(item: RubricItem, hits: list[Hit]) -> str:
+    """The program literature's sentence behind ``item``, quoted and cited (`` [n]``), from
+    the first of its sections among the passages (numbered like ``hits``)."""
+    words = content_words(" ".join([item.behaviour, *item.examples]))
+    for source in item.sources:
+        for number, hit in enumerate(hits, 1):
+            section = hit.chunk.section or ""
+            if hit.chunk.source != source.document or not (
+                    section == source.section or section.startswith(f"{source.section} > ")):
+                continue
+            quotable = "\n".join(s.text for s in sentences(hit.chunk.text)
+                                 if not has_directive(s.text) and len(s.text.split()) >= 6)
+            best = best_sentence(quotable, words) if quotable else None
+            if best is not None:
+                return f" The program's literature: {_quoted(best.text)} [{number}]"
+    return ""
+
+
+def _quoted(text: str) -> str:
+    text = " ".join(text.split())
+    return f"\u201c{text}\u201d"
+
+
+def _said(text: str) -> str:
+    """The learner's words quoted as the end of a sentence."""
+    return _quoted(text) + ("" if text.rstrip().endswith((".", "?", "!")) else ".")
+
+
+def _progress(scenario: Scenario, state: dict[str, Any]) -> tuple[list[RubricItem],
+                                                                   list[RubricItem]]:
+    met = state.get("met", {})
+    return ([i for i in scenario.rubric if i.id in met],
+            [i for i in scenario.rubric if i.id not in met])
+
+
+def _aside(plan: Plan, scenario: Scenario, state: dict[str, Any], hits: list[Hit]) -> None:
+    """A coaching aside while the rehearsal waits: what has shown so far, what is to come."""
+    met, missing = _progress(scenario, state)
+    name = state["persona"]
+    lines = ["Stepping out of the rehearsal for a moment."]
+    if met:
+        lines.append("So far: " + "; ".join(
+            f"{i.behaviour.lower()} ({_quoted(state['met'][i.id])})" for i in met) + ".")
+    else:
+        lines.append("Nothing from the rubric has shown yet, which is common this early.")
+    if missing:
+        lines.append("Still to come: " + "; ".join(i.behaviour.lower() for i in missing) + ".")
+        lines.append(missing[0].question + _grounding(missing[0], hits))
+    else:
+        lines.append("Every item of the rubric has shown. How would you like to close the "
+                     "conversation?")
+    lines.append(f'Say "continue" to go back to {name}, or "end" for your feedback.')
+    _take_over(plan, "answer")
+    plan.flow_lines = lines
+    plan.session_updates[REHEARSAL] = state
+
+
+def _feedback(plan: Plan, scenario: Scenario, state: dict[str, Any], hits: list[Hit]) -> None:
+    """The feedback at the end: each rubric item met (the learner's words) or missed, one or
+    two questions for reflection, each item cited to the corpus section behind it."""
+    met, missing = _progress(scenario, state)
+    name = state["persona"]
+    lines = [f"That's the end of the rehearsal with {name}. Here is how it went against the "
+             f"scenario's rubric ({len(met)} of {len(scenario.rubric)} items shown)."]
+    if scenario.end.outcome == "referral":
+        referred = all(i in state.get("met", {}) for i in scenario.end.requires)
+        lines.append(
+            "This conversation is meant to end in a referral, not a goal: pausing the agenda "
+            f"and helping {name} reach support." + (" It did." if referred else
+                                                    " It did not get there yet."))
+    if met:
+        lines.append("Shown:")
+        lines += [f"- {i.behaviour}: you said {_said(state['met'][i.id])}"
+                  f"{_grounding(i, hits)}" for i in met]
+    if missing:
+        lines.append("Not shown yet:")
+        for item in missing:
+            near = _near(state, item.id)
+            said = f"; the closest line was {_said(near)}" if near else "."
+            lines.append(f"- {item.behaviour}{said}{_grounding(item, hits)}")
+    questions = [i.question for i in missing[:2]]
+    if len(questions) < 2:
+        questions.append(f"What will you take from this rehearsal into the real conversation "
+                         f"with {name}?")
+    lines.append("To reflect on:")
+    lines += [f"- {q}" for q in questions]
+    _take_over(plan, "answer")
+    plan.flow_lines = lines
+    plan.session_updates[REHEARSAL] = None
+    plan.session_updates[FEEDBACK] = {
+        "scenario": scenario.id,
+        "persona": name,
+        "met": [{"item": i.id, "behaviour": i.behaviour, "evidence": state["met"][i.id]}
+                for i in met],
+        "missed": [{"item": i.id, "behaviour": i.behaviour, "evidence": _near(state, i.id)}
+                   for i in missing],
+        "questions": questions,
+    }
+
+
+
+def _near(state: dict[str, Any], item: str) -> str:
+    """The learner's line that came closest to a missed item, when it came near."""
+    closest = state.get("closest", {}).get(item) or {}
+    return closest.get("sentence", "") if closest.get("score", 0.0) >= NEAR else ""

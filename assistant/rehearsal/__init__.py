@@ -1,0 +1,1 @@
+"""Rehearsal: the scenario library learners practise hard conversations with, and its exports."""

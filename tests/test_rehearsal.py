@@ -1,0 +1,312 @@
+"""Rehearsal: the scenario library, the counterpart, asides, safety, feedback and the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from assistant.chain.guide import Guide
+from assistant.engines.prompting import build_messages
+from assistant.guidance.rehearsal import FEEDBACK, REHEARSAL
+from assistant.guidance.session import Session
+from assistant.index.store import open_store
+from assistant.plan import Reply
+from assistant.rehearsal.export import to_markdown, transcript
+from assistant.rehearsal.scenarios import bundled_dir, load_library, parse_scenario
+from tests.support.scripted import ScriptedEngine
+from ui.cli import app
+
+SCRIPTS = yaml.safe_load((Path(__file__).parent / "data" / "rehearsal_scripts.yaml")
+                         .read_text(encoding="utf-8"))
+LIBRARY = load_library([bundled_dir()])
+#: The conversations the library must hold, by who rehearses them.
+WANTED = {
+    "mentee": {"ask-to-be-mentor", "first-meeting-agreement", "receiving-critical-feedback",
+               "reviving-stalled-relationship", "asking-for-sponsorship", "ending-or-rescoping",
+               "disagreeing-with-advice"},
+    "mentor": {"mentee-resists-feedback", "mentee-misses-meetings", "mentee-in-distress"},
+}
+runner = CliRunner()
+
+
+def play(guide: Guide, scenario_id: str, lines: list[str]) -> tuple[Session, list[Reply]]:
+    """A whole rehearsal: the opening, each line, then "end" unless it is already over."""
+    session = Session()
+    replies = [guide.rehearse(session, scenario_id)]
+    for line in lines:
+        if not session.extras.get(REHEARSAL):
+            break
+        replies.append(guide.ask(session, line))
+    if session.extras.get(REHEARSAL):
+        replies.append(guide.ask(session, "end"))
+    return session, replies
+
+
+# --- the library ----------------------------------------------------------------------------
+
+
+def test_the_library_holds_every_scenario_the_program_needs() -> None:
+    assert not LIBRARY.problems
+    found = {who: {s.id for s in LIBRARY.scenarios if s.audience == who} for who in WANTED}
+    assert all(WANTED[who] <= found[who] for who in WANTED)
+    assert len(LIBRARY.scenarios) >= 10
+    for scenario in LIBRARY.scenarios:
+        assert set(scenario.summary()) == {"id", "title", "for", "objective"}
+        assert all(len(item.examples) >= 3 and item.sources for item in scenario.rubric)
+
+
+def test_every_rubric_source_is_a_real_section_of_the_starter_corpus(starter_settings) -> None:
+    store = open_store(starter_settings)
+    missing = [f"{s.id}: {src.document} > {src.section}" for s in LIBRARY.scenarios
+               for src in s.sources if not store.section_chunks(src.document, src.section)]
+    assert not missing
+
+
+def test_a_bad_scenario_file_is_reported_by_file_and_field_and_the_rest_load(
+        tmp_path: Path) -> None:
+    good = (bundled_dir() / "ask-to-be-mentor.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(good)
+    data["rubric"][1]["examples"] = ["only one"]
+    data["persona"].pop("temperament")
+    data["end"]["requires"] = ["no-such-item"]
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    (tmp_path / "not-yaml.yaml").write_text("id: [unclosed", encoding="utf-8")
+    mine = yaml.safe_load(good) | {"id": "our-own-ask", "title": "Our own ask"}
+    (tmp_path / "our-own.yaml").write_text(yaml.safe_dump(mine), encoding="utf-8")
+
+    library = load_library([bundled_dir(), tmp_path])
+
+    problems = "\n".join(library.problems)
+    assert "broken.yaml: rubric[1] (id 'why-this-person').examples:" in problems
+    assert "broken.yaml: persona.temperament: required field is missing" in problems
+    assert "not-yaml.yaml: invalid YAML" in problems
+    assert library.get("our-own-ask") is not None and len(library.scenarios) == 11
+    with pytest.raises(ValueError, match=r"end\.requires names no rubric item: no-such-item"):
+        parse_scenario(yaml.safe_dump(data | {"persona": yaml.safe_load(good)["persona"],
+                                              "rubric": yaml.safe_load(good)["rubric"]}),
+                       "x.yaml")
+
+
+def test_staff_scenarios_come_from_the_settings_folder(starter_settings, embedder, tmp_path,
+                                                       monkeypatch) -> None:
+    mine = yaml.safe_load((bundled_dir() / "ask-to-be-mentor.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "ours.yaml").write_text(yaml.safe_dump(mine | {"id": "ours"}), encoding="utf-8")
+    guide = Guide(starter_settings.model_copy(update={"scenarios_dir": tmp_path}),
+                  embedder=embedder)
+    assert guide.scenarios.get("ours") is not None
+
+
+# --- playing a scenario ---------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def _parrots(reply: str, line: str, n: int = 5) -> bool:
+    """The reply repeats a run of ``n`` of the learner's words."""
+    said = _words(line)
+    runs = {" ".join(said[i:i + n]) for i in range(len(said) - n + 1)}
+    return any(run in " ".join(_words(reply)) for run in runs)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SCRIPTS))
+def test_a_strong_learner_meets_more_items_than_a_weak_one_with_their_own_words(
+        guide: Guide, scenario_id: str) -> None:
+    scenario = LIBRARY.get(scenario_id)
+    assert scenario is not None
+    outcomes = {}
+    for kind in ("strong", "weak"):
+        lines = SCRIPTS[scenario_id][kind]
+        session, replies = play(guide, scenario_id, lines)
+        feedback = session.extras[FEEDBACK]
+        outcomes[kind] = feedback
+        counterpart = [r for r in replies if r.mode == "rehearsal"]
+        label = f"[Rehearsal: {scenario.persona.name}]"
+        assert all(r.text.split("\n", 1)[0] == label for r in counterpart)
+        spoken = [line for r in counterpart for line in r.text.split("\n")[1:]
+                  if not line.startswith("(")]
+        assert len(spoken) == len(set(spoken)), "the counterpart repeated itself"
+        assert not any(_parrots(r.text, line) for r, line in zip(replies[1:], lines,
+                                                                 strict=False)
+                       if r.mode == "rehearsal")
+        final = replies[-1]
+        assert final.label == "[Coaching]" and "rehearsal" in final.text
+        for met in feedback["met"]:
+            assert any(met["evidence"] in line for line in lines)
+            assert f"\u201c{met['evidence']}\u201d" in final.text
+        if feedback["met"]:
+            sources = {(s.document, s.section) for s in scenario.sources}
+            assert final.citations
+            assert all(c.source in {d for d, _ in sources} for c in final.citations)
+        assert 1 <= len(feedback["questions"]) <= 2
+    strong, weak = outcomes["strong"], outcomes["weak"]
+    assert len(strong["met"]) >= len(scenario.rubric) - 1
+    assert len(strong["met"]) > len(weak["met"]) and len(weak["met"]) <= 1
+
+
+def test_the_distress_scenario_ends_in_a_referral_not_a_goal(guide: Guide) -> None:
+    _, replies = play(guide, "mentee-in-distress", SCRIPTS["mentee-in-distress"]["strong"])
+    assert all(r.mode != "safety" for r in replies)  # a mentor asking about safety is practice
+    closing = next(r for r in replies if "come to an end" in r.text)
+    assert "wellbeing service" in closing.text
+    feedback = replies[-1].text
+    assert "meant to end in a referral, not a goal" in feedback and "It did." in feedback
+    assert not re.search(r"\bSMART\b|set (?:a|your) goal|goal statement", feedback)
+    assert any(c.source == "wellbeing-and-when-to-refer.md" for c in replies[-1].citations)
+
+
+def test_the_counterpart_pushes_back_warms_up_and_stays_in_character(guide: Guide) -> None:
+    session = Session()
+    opening = guide.rehearse(session, "ask-to-be-mentor")
+    assert opening.text == ("[Rehearsal: Dr. Patel]\nHi, you wanted a word? I've got about ten "
+                            "minutes before my next clinic.")
+    vague = guide.ask(session, "So, um, would you be my mentor?").text
+    assert "not sure what you're asking" in vague
+    off = guide.ask(session, "What's the weather forecast for the weekend?").text
+    assert off.startswith("[Rehearsal: Dr. Patel]") and "mentoring" in off
+    warm = guide.ask(session, "Could we meet for thirty minutes once a month for six months?")
+    assert "I can probably manage" in warm.text
+    assert warm.citations == [] and warm.mode == "rehearsal"
+
+
+def test_stepping_out_gives_a_coaching_aside_and_continue_resumes(guide: Guide) -> None:
+    session = Session()
+    guide.rehearse(session, "mentee-misses-meetings")
+    guide.ask(session, "I've noticed we've missed three meetings in a row, and I wanted to "
+                       "check in with you about it.")
+    aside = guide.ask(session, "how am I doing?")
+    assert aside.text.startswith("[Coaching]\nStepping out of the rehearsal")
+    assert "missed three meetings" in aside.text and "?" in aside.text
+    assert session.extras[REHEARSAL]["status"] == "paused"
+    back = guide.ask(session, "continue")
+    assert back.text.startswith("[Rehearsal: Priya]") and "where were we" in back.text.lower()
+
+
+def test_safety_pre_empts_a_rehearsal_which_waits(guide: Guide) -> None:
+    session = Session()
+    guide.rehearse(session, "ask-to-be-mentor")
+    guide.ask(session, "Would you be willing to meet for 30 minutes once a month?")
+    before = dict(session.extras[REHEARSAL])
+    crisis = guide.ask(session, "Honestly I can't do this any more. I want to end my life.")
+    assert crisis.mode == "safety" and crisis.text.startswith("[Safety]")
+    assert session.extras[REHEARSAL] == before
+    assert guide.ask(session, "I'm okay now, let's go on").mode != "rehearsal"
+    again = guide.ask(session, "I know how busy you are, so please feel free to say no.")
+    assert again.text.startswith("[Rehearsal: Dr. Patel]")
+    assert "respects-constraints" in session.extras[REHEARSAL]["met"]
+
+
+def test_asking_to_practise_in_chat_offers_the_scenario_and_the_line_is_rehearsal(
+        guide: Guide) -> None:
+    session = Session()
+    offer = guide.ask(session, "I want to ask Dr. Patel to be my mentor but I'm nervous. Can I "
+                               "practise asking her?")
+    assert offer.mode == "coaching" and "asking someone to be your mentor" in offer.text
+    assert "Your objective:" in offer.text and '"pause"' in offer.text
+    line = guide.ask(session, "Hi Dr. Patel, I really admire your work on the heart failure "
+                              "clinic. Would you consider mentoring me this year?")
+    assert line.text.startswith("[Rehearsal: Dr. Patel]")
+    assert "why-this-person" in session.extras[REHEARSAL]["met"]
+    assert guide.ask(session, "end").text.startswith("[Coaching]\nThat's the end")
+
+
+def test_a_practice_line_out_of_the_blue_is_offered_and_start_answers_it(guide: Guide) -> None:
+    session = Session()
+    offer = guide.ask(session, "Hi Dr. Patel, I really admire your work on heart failure "
+                               "clinics and I was wondering if you would consider being my "
+                               "mentor.")
+    assert offer.mode == "coaching" and "Dr. Patel" in offer.text and "?" in offer.text
+    answer = guide.ask(session, "start")
+    assert answer.text.startswith("[Rehearsal: Dr. Patel]")
+    assert "Hi, you wanted a word" not in answer.text  # it answers the line already said
+
+
+def test_an_llm_counterpart_gets_a_persona_prompt_and_the_label_is_enforced(
+        starter_settings, embedder) -> None:
+    engine = ScriptedEngine().enqueue("[Coaching]\nDr. Patel: Well, I'm flattered. What "
+                                      "would you want from me?")
+    guide = Guide(starter_settings, embedder=embedder, engine=engine)
+    session = Session()
+    opening = guide.rehearse(session, "ask-to-be-mentor")
+    assert opening.text.startswith("[Rehearsal: Dr. Patel]\nHi, you wanted a word")
+    assert not engine.history  # the scenario's own opening words, no model
+    reply = guide.ask(session, "Hi Dr. Patel, I loved your grand rounds talk.")
+    assert reply.text == ("[Rehearsal: Dr. Patel]\nWell, I'm flattered. What would you want "
+                          "from me?")
+    system = build_messages(engine.history[0])[0].content
+    assert "You are playing Dr. Patel" in system and "one free half-hour" in system
+    assert "[Rehearsal: Dr. Patel]" in system
+
+
+def test_the_markdown_export_has_the_transcript_and_no_patient_identifiers(
+        guide: Guide) -> None:
+    session, replies = play(guide, "receiving-critical-feedback", [
+        "Thanks for being so direct, please go on.",
+        "My patient Mr. Alan Brookes, MRN 4417829, was in the case series, is that a problem?",
+    ])
+    scenario = LIBRARY.get("receiving-critical-feedback")
+    assert scenario is not None
+    text = to_markdown(scenario, transcript(session.history), replies[-1].text)
+    assert "## Transcript" in text and "## Feedback" in text
+    assert "**[Rehearsal: Dr. Nguyen]**" in text and "**You**" in text
+    assert "4417829" not in text and "Brookes" not in text
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_rehearse_list_json(isolated_home) -> None:
+    result = runner.invoke(app, ["rehearse", "--list", "--json"], catch_exceptions=False)
+    listed = json.loads(result.stdout)
+    assert {s["id"] for s in listed} == set(LIBRARY.ids)
+    assert all(set(s) == {"id", "title", "for", "objective"} and s["for"] in ("mentee", "mentor")
+               for s in listed)
+
+
+def test_rehearse_a_script_as_json(starter_settings, tmp_path: Path) -> None:
+    script = tmp_path / "turns.txt"
+    script.write_text("\n".join(SCRIPTS["ask-to-be-mentor"]["strong"]) + "\n", encoding="utf-8")
+    export = tmp_path / "rehearsal.md"
+    result = runner.invoke(app, ["rehearse", "--scenario", "ask-to-be-mentor", "--script",
+                                 str(script), "--json", "--export", str(export)],
+                           catch_exceptions=False)
+    played = json.loads(result.stdout)
+    assert set(played) == {"scenario", "transcript", "feedback"}
+    assert played["scenario"] == "ask-to-be-mentor"
+    roles = [t["role"] for t in played["transcript"]]
+    assert roles[0] == "counterpart" and roles[-1] == "coach" and "learner" in roles
+    assert all(set(t) == {"role", "label", "text"} for t in played["transcript"])
+    feedback = played["feedback"]
+    assert set(feedback) == {"label", "met", "missed", "questions", "citations"}
+    assert feedback["label"] == "[Coaching]" and feedback["met"]
+    assert all(set(m) == {"item", "evidence"} for m in feedback["met"] + feedback["missed"])
+    assert set(feedback["citations"][0]) == {"marker", "source", "title", "locator",
+                                             "chunk_id", "quote"}
+    assert "## Feedback" in export.read_text(encoding="utf-8")
+
+
+def test_rehearse_refuses_an_unknown_scenario(isolated_home) -> None:
+    result = runner.invoke(app, ["rehearse", "--scenario", "nope"])
+    assert result.exit_code == 2 and "No scenario 'nope'" in result.output
+
+
+# --- recognising the learner's behaviours ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("split", "precision", "recall"), [
+    ("rehearsal_dev.yaml", 0.9, 0.8),       # the threshold was chosen on these lines
+    ("rehearsal_heldout.yaml", 0.85, 0.65),  # written afterwards, never tuned on
+])
+def test_rubric_behaviours_are_recognised_above_a_floor(reader, split: str, precision: float,
+                                                        recall: float) -> None:
+    from benchmarks.rehearsal_bench import load_lines, measure
+
+    tally = measure(reader, LIBRARY, load_lines(split))["all"]
+    assert tally.precision >= precision and tally.recall >= recall
+    assert tally.vague_clean >= tally.vague - 1 and tally.off_read >= tally.off * 0.7
