@@ -165,8 +165,12 @@ def rehearse(plan: Plan, turn: TurnInput) -> None:
         return
     if plan.kind != "answer" and not turn.session.extras.get(rehearsal.REHEARSAL):
         return
+    # Mid-way through coaching, a plain answer ("I'd like us to meet every two weeks again")
+    # is not a practice line, whatever it sounds like: only a request to practise is.
+    answering = (turn.session.mode == "coaching" and turn.tells
+                 and turn.reading.kind.label == "practice_line")
     rehearsal.rehearse(plan, turn.reading, turn.session.extras, turn.scenarios, turn.hits,
-                       offer=turn.choice in (None, "coaching"))
+                       offer=turn.choice in (None, "coaching") and not answering)
     if plan.kind != "closing" and plan.session_updates.get(CLOSED):
         del plan.session_updates[CLOSED]  # an in-character goodbye closes nothing
 
