@@ -162,6 +162,27 @@ def failing_turns(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: not row["must_hold"])
 
 
+def baseline_comparison(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each metric now and in the baseline: the change, and whether it is better or worse."""
+    regressed = {p.split(" dropped from ", 1)[0] for p in report["problems"]
+                 if " dropped from " in p}
+    rows = []
+    for m in report["metrics"]:
+        value, base = m["value"], m["baseline"]
+        change = None if value is None or base is None else round(value - base, 4)
+        if change is None:
+            verdict = "not recorded" if base is None else "not measured"
+        elif m["name"] in regressed:
+            verdict = "regressed"
+        elif change == 0:
+            verdict = "same"
+        else:
+            verdict = "better" if (change > 0) == m["higher_is_better"] else "worse"
+        rows.append({"metric": m["name"], "value": value, "baseline": base, "change": change,
+                     "verdict": verdict})
+    return rows
+
+
 def agreement_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """Per labelled part: (part, utterances, accuracy, kappa) of the behaviour coder."""
     return [(part, str(a["utterances"]), f"{a['accuracy']:.3f}", f"{a['kappa']:.3f}")
@@ -301,7 +322,8 @@ def render_html(report: dict[str, Any]) -> str:
         out += ["<h2>Problems</h2><ul>",
                 *[f"<li>{escape(p)}</li>" for p in report["problems"]], "</ul>"]
     out.append(failing_table(report))
-    out += ["<h2>Metrics</h2>", metrics_section(report)]
+    out += ["<h2>Metrics</h2>", metrics_section(report),
+            "<h2>Compared with the baseline</h2>", comparison_table(report)]
     if report.get("coder_agreement"):
         out += ["<h2>Behaviour coder agreement with hand labels</h2>", agreement_table(report)]
     for key, groups in report["groups"].items():
@@ -347,6 +369,21 @@ def agreement_table(report: dict[str, Any]) -> str:
             + "".join(f"<th>{escape(p)}: recall / precision</th>" for p in parts) + "</tr>"]
     out += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
             for row in _per_code(report)]
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def comparison_table(report: dict[str, Any]) -> str:
+    """Each metric against its baseline value, as HTML."""
+    rows = baseline_comparison(report)
+    if not any(r["baseline"] is not None for r in rows):
+        return "<p>No baseline for this engine: regressions not checked.</p>"
+    out = ["<table><tr><th>metric</th><th>now</th><th>baseline</th><th>change</th>"
+           "<th>verdict</th></tr>"]
+    out += [f"<tr><td>{escape(r['metric'])}</td><td class=num>{_fmt(r['value'])}</td>"
+            f"<td class=num>{_fmt(r['baseline'])}</td><td class=num>{_fmt(r['change'])}</td>"
+            f'<td class="{"fail" if r["verdict"] in ("regressed", "worse") else ""}">'
+            f"{r['verdict']}</td></tr>" for r in rows]
     out.append("</table>")
     return "\n".join(out)
 
