@@ -11,6 +11,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from html import escape as escape_html
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from evals.baseline import baseline_path, load_baseline
 from evals.cases import bundled_cases_dir, load_cases
 from evals.command import EvalOptions, evaluate_guide
 from evals.report import agreement_table, comparison_table, failing_table, metrics_section
+from ingest.lock import SyncBusyError
 from ingest.sync import remove_documents
 from ui.web.feedback import FeedbackRecord, FeedbackStore
 from ui.web.handlers import escape
@@ -96,9 +98,26 @@ CSV_COLUMNS = ("rating", "created_at", "mode", "engine", "comment", "question", 
                "citations", "session_id", "reply_index")
 
 
+@cache
+def _downloads() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="mentorcoach-downloads-")
+
+
+def download_folder(name: str) -> Path:
+    """A folder of this process's temporary files offered for download, removed at exit.
+
+    Files are rewritten on each export: the app copies a file into its own cache as soon as
+    it is returned, so an earlier download is not affected.
+    """
+    folder = Path(_downloads().name) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def feedback_csv(records: list[FeedbackRecord], folder: Path | None = None) -> Path:
-    """Write the feedback to ``mentorcoach-feedback.csv`` in a fresh folder; returns the path."""
-    target = Path(folder or tempfile.mkdtemp(prefix="mentorcoach-")) / "mentorcoach-feedback.csv"
+    """Write the feedback to ``mentorcoach-feedback.csv`` (in a download folder unless
+    ``folder`` is given); returns the path."""
+    target = (folder or download_folder("feedback")) / "mentorcoach-feedback.csv"
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
@@ -130,8 +149,11 @@ def remove_upload(services: Services, key: str | None) -> str:
     if record.root != str(folder):
         return "Only documents uploaded in the app can be removed here."
     with services.sync_lock:
+        try:
+            remove_documents([key], settings=services.settings, store=services.store)
+        except SyncBusyError as exc:
+            return f"Not removed yet: {escape(str(exc))}"
         (folder / record.source).unlink(missing_ok=True)
-        remove_documents([key], settings=services.settings, store=services.store)
     return f"Removed {escape(record.title)} (`{record.source}`) from the index."
 
 
@@ -162,7 +184,7 @@ def run_evals(services: Services, on_case: Callable[[int, int], None] | None = N
                f"{escape(report['meta']['engine'])} · corpus "
                f"`{report['meta']['corpus_fingerprint']}` · {report['meta']['seconds']:g} s")
     # Downloads are copies: the reports folder itself is not served.
-    downloads = Path(tempfile.mkdtemp(prefix="mentorcoach-"))
+    downloads = download_folder("evals")
     files = []
     for path in (run.paths[2], run.paths[0]):
         copy = downloads / path.name
