@@ -3,6 +3,7 @@ the baseline, and exit non-zero on any metric below its threshold or any regress
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from assistant.index.state import load_state, update_state
 from assistant.index.store import ModelMismatchError, StoreUnavailableError, open_store
 from assistant.settings import Settings
 from evals.baseline import (
+    Baseline,
     BaselineError,
     baseline_path,
     load_baseline,
@@ -93,15 +95,48 @@ def run_eval_command(
                       embedder=embedder or embedder_for(settings))
     except EngineError as exc:
         return _unusable(console, escape(str(exc)))
-
-    started = datetime.now(UTC)
-    clock = perf_counter()
     turns = sum(len(c.turns) for c in cases)
     console.print(f"Evaluating {len(cases)} cases ({turns} turns) with engine "
                   f"{guide.engine.name} on corpus {fingerprint} ({len(documents)} documents).",
                   highlight=False)
+    run = evaluate_guide(settings, guide, cases, baseline, options, console=console)
+    _print_summary(console, run.report, run.metrics,
+                   run.baseline_entry is not None or options.update_baseline)
+    console.print(f"Report: {run.paths[2]} (also report.md and report.json)", highlight=False)
+    if options.update_baseline:
+        console.print(f"Baseline for engine {guide.engine.name} saved to {baseline.path}.",
+                      highlight=False)
+    return PASSED if run.report["passed"] else FAILED
+
+
+@dataclass(frozen=True)
+class EvalRun:
+    """One finished run: the report, its files (json, md, html) and the metrics."""
+
+    report: dict[str, Any]
+    paths: list[Path]
+    metrics: list[MetricResult]
+    baseline_entry: dict[str, Any] | None
+
+
+def evaluate_guide(
+    settings: Settings,
+    guide: Guide,
+    cases: list[Case],
+    baseline: Baseline,
+    options: EvalOptions,
+    *,
+    console: Console | None = None,
+    on_case: Callable[[int, int], None] | None = None,
+) -> EvalRun:
+    """Run ``cases`` on ``guide``, compare with ``baseline``, write the reports and record the
+    run in the index state (the web app's Evals tab and ``mentorcoach eval`` both use this)."""
+    store = guide.store
+    fingerprint = store.fingerprint()
+    started = datetime.now(UTC)
+    clock = perf_counter()
     setup = warm_up(guide)
-    results = run_suite(guide, cases, workers=options.workers, console=console)
+    results = run_suite(guide, cases, workers=options.workers, console=console, on_case=on_case)
     metrics = evaluate(results)
     entry = baseline.entry(guide.engine.name)
     dropped = [] if options.update_baseline else regressions(metrics, entry, baseline.tolerance)
@@ -113,11 +148,11 @@ def run_eval_command(
         embedding_model=settings.embedding_model,
         prompt_version=PROMPT_VERSION,
         corpus_fingerprint=fingerprint,
-        documents=len(documents),
+        documents=len(store.documents()),
         cases=len(cases),
-        turns=turns,
+        turns=sum(len(c.turns) for c in cases),
         workers=options.workers,
-        cases_dir=str(cases_dir),
+        cases_dir=str(options.cases or bundled_cases_dir()),
     )
     report = build_report(info, results, metrics, dropped, entry)
     out = options.out or settings.home / "evals" / started.strftime("%Y%m%d-%H%M%S")
@@ -125,18 +160,13 @@ def run_eval_command(
     update_state(settings.state_path, last_eval_fingerprint=fingerprint, last_eval={
         "time": info.started, "passed": report["passed"], "report": str(paths[2]),
     })
-
-    _print_summary(console, report, metrics, entry is not None or options.update_baseline)
-    console.print(f"Report: {paths[2]} (also report.md and report.json)", highlight=False)
     if options.update_baseline:
         save_baseline(baseline, info.engine, metrics, {
             "recorded": info.started, "corpus_fingerprint": info.corpus_fingerprint,
             "documents": info.documents, "embedding_model": info.embedding_model,
             "prompt_version": info.prompt_version, "cases": info.cases,
         })
-        console.print(f"Baseline for engine {guide.engine.name} saved to {baseline.path}.",
-                      highlight=False)
-    return PASSED if report["passed"] else FAILED
+    return EvalRun(report, paths, metrics, entry)
 
 
 def _unusable(console: Console, message: str) -> int:

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from evals.agreement import coder_agreement
 from evals.baseline import Regression
 from evals.metrics import Failure, MetricResult
 from evals.results import CaseResult
@@ -49,7 +50,12 @@ def build_report(
     problems = [f"{m.name} is {m.value:g}, {'below' if m.higher_is_better else 'above'} its "
                 f"threshold of {m.threshold:g}" for m in metrics if not m.passed]
     problems += [str(r) for r in regressions]
+    must_hold = {m.name for m in metrics if m.must_hold}
     cases = [_case(result, failures[result.id]) for result in results]
+    breaking = [c for c in cases if any(f["metric"] in must_hold for f in c["failures"])]
+    if breaking:
+        problems.insert(0, f"{len(breaking)} of {len(cases)} cases fail a check every case "
+                           "must pass")
     seconds = [r.seconds for r in results]
     return {
         "passed": not problems,
@@ -64,6 +70,7 @@ def build_report(
             "slowest": [{"case": r.id, "seconds": r.seconds}
                         for r in sorted(results, key=lambda r: -r.seconds)[:5]],
         },
+        "coder_agreement": coder_agreement(),
         "cases": cases,
     }
 
@@ -133,18 +140,67 @@ def _status(metric: dict[str, Any]) -> str:
 
 
 def failing_turns(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per failing turn: case, turn index, reasons, message and reply text."""
+    """One row per failing turn: case, turn index, reasons, message and reply text.
+
+    Turns that fail a must-hold check (see :attr:`MetricResult.must_hold`) come first.
+    """
+    must_hold = {m["name"] for m in report["metrics"] if m.get("must_hold")}
     rows = []
     for case in report["cases"]:
         by_turn: dict[int, list[str]] = defaultdict(list)
+        breaking: set[int] = set()
         for failure in case["failures"]:
             by_turn[failure["turn"]].append(f"{failure['metric']}: {failure['reason']}")
+            if failure["metric"] in must_hold:
+                breaking.add(failure["turn"])
         for index, reasons in sorted(by_turn.items()):
             turn = case["turns"][index]
             text = turn["reply"]["text"] if turn["reply"] else f"(no reply) {turn['error']}"
             rows.append({"case": case["id"], "turn": index + 1, "reasons": reasons,
-                         "choice": turn["choice"], "message": turn["message"], "reply": text})
+                         "must_hold": index in breaking, "choice": turn["choice"],
+                         "message": turn["message"], "reply": text})
+    return sorted(rows, key=lambda row: not row["must_hold"])
+
+
+def baseline_comparison(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each metric now and in the baseline: the change, and whether it is better or worse."""
+    regressed = {p.split(" dropped from ", 1)[0] for p in report["problems"]
+                 if " dropped from " in p}
+    rows = []
+    for m in report["metrics"]:
+        value, base = m["value"], m["baseline"]
+        change = None if value is None or base is None else round(value - base, 4)
+        if change is None:
+            verdict = "not recorded" if base is None else "not measured"
+        elif m["name"] in regressed:
+            verdict = "regressed"
+        elif change == 0:
+            verdict = "same"
+        else:
+            verdict = "better" if (change > 0) == m["higher_is_better"] else "worse"
+        rows.append({"metric": m["name"], "value": value, "baseline": base, "change": change,
+                     "verdict": verdict})
     return rows
+
+
+def agreement_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Per labelled part: (part, utterances, accuracy, kappa) of the behaviour coder."""
+    return [(part, str(a["utterances"]), f"{a['accuracy']:.3f}", f"{a['kappa']:.3f}")
+            for part, a in report.get("coder_agreement", {}).items()]
+
+
+def _per_code(report: dict[str, Any]) -> list[list[str]]:
+    parts = report.get("coder_agreement", {})
+    codes = [row["code"] for row in next(iter(parts.values()), {"per_code": []})["per_code"]]
+    table = []
+    for index, name in enumerate(codes):
+        row = [name]
+        for part in parts.values():
+            entry = part["per_code"][index]
+            row.append(f"{_fmt(entry['recall'])} / {_fmt(entry['precision'])} "
+                       f"(n={entry['labelled']})")
+        table.append(row)
+    return table
 
 
 def _timing_line(report: dict[str, Any]) -> str:
@@ -155,10 +211,21 @@ def _timing_line(report: dict[str, Any]) -> str:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown."""
+    """The report as Markdown: the verdict, what failed and the failing cases first."""
     meta = report["meta"]
-    lines = [f"# mentorcoach eval: {'passed' if report['passed'] else 'FAILED'}", "",
-             "| | |", "|---|---|"]
+    lines = [f"# mentorcoach eval: {'passed' if report['passed'] else 'FAILED'}"]
+    if report["problems"]:
+        lines += ["", "## Problems", "", *[f"- {p}" for p in report["problems"]]]
+    rows = failing_turns(report)
+    lines += ["", f"## Failing cases ({len({r['case'] for r in rows})})"]
+    for row in rows:
+        setting = f" (setting: {row['choice']})" if row["choice"] else ""
+        must = " (must pass)" if row["must_hold"] else ""
+        lines += ["", f"### {row['case']}, turn {row['turn']}{must}", "",
+                  *[f"- {reason}" for reason in row["reasons"]], "",
+                  f"**Learner{setting}:** {row['message']}", "", "**Reply:**", "", "```text",
+                  row["reply"].replace("```", "'''"), "```"]
+    lines += ["", "## Run", "", "| | |", "|---|---|"]
     lines += [f"| {label} | {_fmt(meta[key])} |" for label, key in _META_ROWS]
     lines += ["", "## Metrics", "", "| metric | value | threshold | baseline | status |",
               "|---|---|---|---|---|"]
@@ -166,22 +233,20 @@ def render_markdown(report: dict[str, Any]) -> str:
         bound = ">=" if m["higher_is_better"] else "<="
         lines.append(f"| {m['name']} | {_fmt(m['value'])} | {bound} {_fmt(m['threshold'])} | "
                      f"{_fmt(m['baseline'])} | {_status(m)} |")
-    if report["problems"]:
-        lines += ["", "## Problems", "", *[f"- {p}" for p in report["problems"]]]
+    if report.get("coder_agreement"):
+        parts = list(report["coder_agreement"])
+        lines += ["", "## Behaviour coder agreement with hand labels", "",
+                  "| part | utterances | accuracy | Cohen's kappa |", "|---|---|---|---|"]
+        lines += [f"| {p} | {n} | {a} | {k} |" for p, n, a, k in agreement_rows(report)]
+        lines += ["", "Per code, recall / precision (labelled):", "",
+                  "| code | " + " | ".join(parts) + " |", "|---" * (len(parts) + 1) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in _per_code(report)]
     for key, groups in report["groups"].items():
         lines += ["", f"## Cases passed by {key}", "", f"| {key} | passed | cases | rate |",
                   "|---|---|---|---|"]
         lines += [f"| {g['name']} | {g['passed']} | {g['cases']} | {g['rate']:.0%} |"
                   for g in groups]
     lines += ["", "## Timing", "", _timing_line(report)]
-    rows = failing_turns(report)
-    lines += ["", f"## Failing cases ({len({r['case'] for r in rows})})"]
-    for row in rows:
-        setting = f" (setting: {row['choice']})" if row["choice"] else ""
-        lines += ["", f"### {row['case']}, turn {row['turn']}", "",
-                  *[f"- {reason}" for reason in row["reasons"]], "",
-                  f"**Learner{setting}:** {row['message']}", "", "**Reply:**", "", "```text",
-                  row["reply"].replace("```", "'''"), "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -246,25 +311,40 @@ def _metric_chart(metrics: list[dict[str, Any]]) -> str:
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page: verdict, problems and failing cases first."""
     meta = report["meta"]
     verdict = ('<span class="ok">passed</span>' if report["passed"]
                else '<span class="bad">FAILED</span>')
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
            "<title>mentorcoach eval report</title>", f"<style>{_CSS}</style></head><body>",
-           f"<h1>mentorcoach eval: {verdict}</h1>", "<table>"]
-    out += [f"<tr><th>{label}</th><td>{escape(_fmt(meta[key]))}</td></tr>"
-            for label, key in _META_ROWS]
-    out.append("</table>")
+           f"<h1>mentorcoach eval: {verdict}</h1>"]
     if report["problems"]:
         out += ["<h2>Problems</h2><ul>",
                 *[f"<li>{escape(p)}</li>" for p in report["problems"]], "</ul>"]
-    out += ["<h2>Metrics</h2>",
-            '<p class="legend">Bar: value. Solid line: threshold. Dashed line: baseline. '
-            "Shares run from 0 to 1; counts (lower is better) from 0 up.</p>",
-            _metric_chart(report["metrics"]),
-            "<table><tr><th>metric</th><th>value</th><th>threshold</th><th>baseline</th>"
-            "<th>measured</th><th>status</th><th>what it measures</th></tr>"]
+    out.append(failing_table(report))
+    out += ["<h2>Metrics</h2>", metrics_section(report),
+            "<h2>Compared with the baseline</h2>", comparison_table(report)]
+    if report.get("coder_agreement"):
+        out += ["<h2>Behaviour coder agreement with hand labels</h2>", agreement_table(report)]
+    for key, groups in report["groups"].items():
+        out += [f"<h2>Cases passed by {key}</h2>",
+                _bars([(f"{g['name']} ({g['passed']}/{g['cases']})", g["rate"], None, None,
+                        _BLUE, 1.0) for g in groups])]
+    out.append(f"<h2>Timing</h2><p>{escape(_timing_line(report))}</p>")
+    out += ["<h2>Run</h2><table>"]
+    out += [f"<tr><th>{label}</th><td>{escape(_fmt(meta[key]))}</td></tr>"
+            for label, key in _META_ROWS]
+    out.append("</table></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def metrics_section(report: dict[str, Any]) -> str:
+    """The metric chart and table, as HTML (also shown in the web app's Evals tab)."""
+    out = ['<p class="legend">Bar: value. Solid line: threshold. Dashed line: baseline. '
+           "Shares run from 0 to 1; counts (lower is better) from 0 up.</p>",
+           _metric_chart(report["metrics"]),
+           "<table><tr><th>metric</th><th>value</th><th>threshold</th><th>baseline</th>"
+           "<th>measured</th><th>status</th><th>what it measures</th></tr>"]
     for m in report["metrics"]:
         bound = "&ge;" if m["higher_is_better"] else "&le;"
         out.append(
@@ -275,20 +355,54 @@ def render_html(report: dict[str, Any]) -> str:
             f"<td>{escape(m['description'])}</td></tr>"
         )
     out.append("</table>")
-    for key, groups in report["groups"].items():
-        out += [f"<h2>Cases passed by {key}</h2>",
-                _bars([(f"{g['name']} ({g['passed']}/{g['cases']})", g["rate"], None, None,
-                        _BLUE, 1.0) for g in groups])]
-    out.append(f"<h2>Timing</h2><p>{escape(_timing_line(report))}</p>")
+    return "\n".join(out)
+
+
+def agreement_table(report: dict[str, Any]) -> str:
+    """The coder's agreement with the hand labels on each part, overall and per code."""
+    parts = list(report.get("coder_agreement", {}))
+    out = ["<table><tr><th>part</th><th>utterances</th><th>accuracy</th>"
+           "<th>Cohen's kappa</th></tr>"]
+    out += [f"<tr><td>{escape(p)}</td><td class=num>{n}</td><td class=num>{a}</td>"
+            f"<td class=num>{k}</td></tr>" for p, n, a, k in agreement_rows(report)]
+    out += ["</table>", "<table><tr><th>code</th>"
+            + "".join(f"<th>{escape(p)}: recall / precision</th>" for p in parts) + "</tr>"]
+    out += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+            for row in _per_code(report)]
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def comparison_table(report: dict[str, Any]) -> str:
+    """Each metric against its baseline value, as HTML."""
+    rows = baseline_comparison(report)
+    if not any(r["baseline"] is not None for r in rows):
+        return "<p>No baseline for this engine: regressions not checked.</p>"
+    out = ["<table><tr><th>metric</th><th>now</th><th>baseline</th><th>change</th>"
+           "<th>verdict</th></tr>"]
+    out += [f"<tr><td>{escape(r['metric'])}</td><td class=num>{_fmt(r['value'])}</td>"
+            f"<td class=num>{_fmt(r['baseline'])}</td><td class=num>{_fmt(r['change'])}</td>"
+            f'<td class="{"fail" if r["verdict"] in ("regressed", "worse") else ""}">'
+            f"{r['verdict']}</td></tr>" for r in rows]
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def failing_table(report: dict[str, Any], limit: int | None = None) -> str:
+    """The failing turns with the learner's message, the reply and why, as HTML."""
     rows = failing_turns(report)
-    out += [f"<h2>Failing cases ({len({r['case'] for r in rows})})</h2>",
-            "<table><tr><th>case</th><th>turn</th><th>failed checks</th><th>learner</th>"
-            "<th>reply</th></tr>"]
-    for row in rows:
+    shown = rows if limit is None else rows[:limit]
+    out = [f"<h2>Failing cases ({len({r['case'] for r in rows})})</h2>",
+           "<table><tr><th>case</th><th>turn</th><th>failed checks</th><th>learner</th>"
+           "<th>reply</th></tr>"]
+    for row in shown:
         setting = f"<br><em>setting: {escape(row['choice'])}</em>" if row["choice"] else ""
+        must = "<br><strong>must pass</strong>" if row["must_hold"] else ""
         reasons = "".join(f"<li>{escape(r)}</li>" for r in row["reasons"])
-        out.append(f"<tr><td>{escape(row['case'])}</td><td class=num>{row['turn']}</td>"
+        out.append(f"<tr><td>{escape(row['case'])}{must}</td><td class=num>{row['turn']}</td>"
                    f"<td><ul>{reasons}</ul></td><td>{escape(row['message'])}{setting}</td>"
                    f"<td><pre>{escape(row['reply'])}</pre></td></tr>")
-    out.append("</table></body></html>")
-    return "\n".join(out) + "\n"
+    out.append("</table>")
+    if limit is not None and len(rows) > limit:
+        out.append(f"<p>... and {len(rows) - limit} more failing turns in report.html.</p>")
+    return "\n".join(out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from time import perf_counter
 
@@ -75,9 +75,13 @@ def observe(guide: Guide, result: TurnResult) -> None:
 
 
 def run_suite(
-    guide: Guide, cases: Sequence[Case], *, workers: int = 1, console: Console | None = None
+    guide: Guide, cases: Sequence[Case], *, workers: int = 1, console: Console | None = None,
+    on_case: Callable[[int, int], None] | None = None,
 ) -> list[CaseResult]:
-    """Every case, ``workers`` at a time, in the order given, with a progress bar."""
+    """Every case, ``workers`` at a time, in the order given, with a progress bar.
+
+    ``on_case`` is called with (cases done, cases in all) as each case finishes.
+    """
     results: list[CaseResult | None] = [None] * len(cases)
     with (
         Progress(
@@ -91,4 +95,6 @@ def run_suite(
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             progress.advance(task)
+            if on_case:
+                on_case(sum(r is not None for r in results), len(cases))
     return [r for r in results if r is not None]

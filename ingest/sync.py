@@ -190,6 +190,21 @@ def _sync(
     return report
 
 
+def remove_documents(keys: Sequence[str], *, settings: Settings, store: Store) -> str:
+    """Take documents out of the index by manifest key (chunks, sentences and record), one
+    sync at a time as for :func:`sync_paths`; returns the new fingerprint.
+
+    The files are not touched: a document whose file stays in a synced folder comes back on
+    the next sync of that folder.
+    """
+    with sync_lock(settings.home):
+        for key in keys:
+            store.deactivate(key)
+        fingerprint = store.fingerprint()
+        update_state(settings.state_path, fingerprint=fingerprint)
+    return fingerprint
+
+
 #: Chunks embedded per call: large batches across documents keep the model busy; documents
 #: are written only once all their chunks have vectors.
 _EMBED_GROUP = 256

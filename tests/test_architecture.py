@@ -60,6 +60,14 @@ FORBIDDEN = [
     ("assistant.privacy", ("assistant.guidance", "assistant.engines", "assistant.chain",
                            "assistant.plan", "assistant.index", "assistant.reader")),
     ("assistant", ("ui", "evals")),
+    # The judges judge independently: no metric, and not the coder, takes a rule from the
+    # policy, the engines, the chain or the wording rules the composer and enforcement share.
+    ("evals.metrics", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                       "assistant.stance")),
+    ("evals.coder", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                     "assistant.stance")),
+    ("evals.agreement", ("assistant.guidance", "assistant.engines", "assistant.chain",
+                         "assistant.stance")),
     ("ingest", ("assistant.guidance", "assistant.engines", "assistant.chain", "ui", "evals")),
 ]
 
@@ -141,6 +149,7 @@ def test_an_installed_package_ships_and_defaults_to_the_starter_corpus(tmp_path:
     assert starter and starter <= names
     assert "assistant/prompts/system.txt" in names
     assert "evals/baseline.json" in names
+    assert {"evals/data/coder_dev.yaml", "evals/data/coder_heldout.yaml"} <= names
     assert {"assistant/reader/data/safety.yaml", "assistant/guidance/safety-contacts.yaml"} <= names
     assert "assistant/prompts/rehearsal.txt" in names
     assert "corpus/scenarios/ask-to-be-mentor.yaml" in names

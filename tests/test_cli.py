@@ -114,7 +114,7 @@ def test_a_foreign_session_file_is_refused_and_left_untouched(tmp_path: Path) ->
     session.write_text('{"something": "else"}')
     result = invoke("ask", "Hello", "--session", str(session))
     assert result.exit_code == 2
-    assert "not a mentorcoach session file" in result.stderr
+    assert "not a mentorcoach session file" in " ".join(result.stderr.split())
     assert session.read_text() == '{"something": "else"}'
 
 

@@ -124,7 +124,7 @@ def test_forget_refuses_a_file_that_is_not_a_session(isolated_home: Path, tmp_pa
     other.write_text('{"mine": true}')
     result = invoke("forget", "--session", str(other), "--yes")
     assert result.exit_code == 2 and other.exists()
-    assert "not a mentorcoach session file" in result.output
+    assert "not a mentorcoach session file" in " ".join(result.output.split())
 
 
 def test_forget_all_removes_sessions_transcripts_and_feedback(isolated_home: Path) -> None:

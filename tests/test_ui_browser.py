@@ -155,11 +155,13 @@ def test_a_goal_conversation_fills_the_goal_panel_and_exports(app, browser):
         page.close()
 
 
-def test_staff_see_the_corpus_and_add_a_document(app, browser, tmp_path):
+def test_the_single_local_user_sees_the_corpus_and_adds_a_document(app, browser, tmp_path):
     url, _ = app
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(url)
+        # Loopback without sign-in: one user, who sees the staff tabs, and the page says so.
+        assert "without sign-in" in page.locator("#mc-single-user").inner_text()
         page.get_by_role("tab", name="Corpus").click()
         summary = page.locator("#mc-corpus-summary")
         summary.get_by_text("Corpus fingerprint").wait_for(timeout=15_000)
@@ -169,7 +171,7 @@ def test_staff_see_the_corpus_and_add_a_document(app, browser, tmp_path):
         note = tmp_path / "Ending well.md"
         note.write_text("# Ending well\n## Closure\nEnd with a review of goals.\n", "utf-8")
         page.locator("#mc-upload input[type=file]").set_input_files(note)
-        page.locator("#mc-upload").get_by_text("Ending well.md").wait_for(timeout=10_000)
+        page.locator("#mc-upload").get_by_text("Ending well.md").wait_for(timeout=30_000)
         page.locator("#mc-add").click()
         result = page.locator("#mc-upload-result")
         result.get_by_text("Added").wait_for(timeout=30_000)

@@ -22,6 +22,7 @@ from ui.web.launch import (
     launch,
     read_auth,
 )
+from ui.web.roles import Account
 from ui.web.services import Services
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -45,11 +46,15 @@ def test_other_hosts_are_not_loopback(host):
 
 def test_accounts_from_the_variable_or_a_file(tmp_path):
     assert read_auth(None) is None and read_auth("  ") is None
-    assert read_auth("alice:s3cret") == {"alice": "s3cret"}
-    assert read_auth("bob:pa:ss:word") == {"bob": "pa:ss:word"}
+    assert read_auth("alice:s3cret") == {"alice": Account("s3cret", "learner")}
+    assert read_auth("bob:pa:ss:word") == {"bob": Account("pa:ss:word")}
+    assert read_auth("carol:pa:ss:staff") == {"carol": Account("pa:ss", "staff")}
     accounts = tmp_path / "accounts.txt"
-    accounts.write_text("# staff\nalice:one\n\n bob :two words\n", encoding="utf-8")
-    assert read_auth(str(accounts)) == {"alice": "one", "bob": "two words"}
+    accounts.write_text("# staff\nalice:one:staff\n\n bob :two words:learner\neve:x\n",
+                        encoding="utf-8")
+    assert read_auth(str(accounts)) == {"alice": Account("one", "staff"),
+                                        "bob": Account("two words", "learner"),
+                                        "eve": Account("x", "learner")}
     check = checker(read_auth(str(accounts)))
     assert check("alice", "one") and not check("alice", "two words") and not check("eve", "one")
 
@@ -82,7 +87,7 @@ def test_unusable_auth_values_are_refused(tmp_path):
 def test_non_loopback_address_needs_sign_in():
     with pytest.raises(LaunchError, match="MENTORCOACH_UI_AUTH"):
         check_bind("0.0.0.0", None)
-    check_bind("0.0.0.0", {"alice": "one"})
+    check_bind("0.0.0.0", {"alice": Account("one")})
     check_bind("127.0.0.1", None)
 
 

@@ -144,10 +144,15 @@ def ingest(
     """Sync documents (PDF, DOCX, Markdown, text) into the index: only what changed is embedded."""
     from assistant.index.embeddings import embedder_for
     from assistant.index.state import load_state
-    from ingest.lock import SyncBusyError
+    from ingest.lock import AppRunningError, SyncBusyError, check_no_app
     from ingest.sync import sync_paths
 
     config = settings()
+    if not config.chroma_url:
+        try:
+            check_no_app(config.home)
+        except AppRunningError as exc:
+            fail(str(exc))
     store = open_index(config, rebuild=rebuild)
     if if_empty and store.documents():
         return

@@ -29,7 +29,13 @@ from evals.metrics.safety import (
 )
 from evals.metrics.scope import out_of_scope_handling
 from evals.metrics.smart import smart_checker_accuracy
-from evals.metrics.stance import directives, open_questions, reflections
+from evals.metrics.stance import (
+    complex_reflections,
+    directives,
+    open_questions,
+    reflection_ratio,
+    reflections,
+)
 from evals.results import CaseResult
 
 METRICS: list[Metric] = [
@@ -46,6 +52,8 @@ METRICS: list[Metric] = [
     open_questions,
     directives,
     reflections,
+    reflection_ratio,
+    complex_reflections,
     out_of_scope_handling,
     misreads_handled,
     smart_checker_accuracy,

@@ -43,6 +43,9 @@ class MetricResult:
     failures: list[Failure] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
+    #: Every case must pass this check (a share that must be 1.0, a count that must be 0).
+    must_hold: bool = False
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return asdict(self)
@@ -73,6 +76,7 @@ def share(
         population=len(checks),
         failures=[Failure(c.case, c.turn, name, c.reason) for c in checks if not c.ok],
         details=details,
+        must_hold=threshold == 1.0,
     )
 
 

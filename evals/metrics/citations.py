@@ -6,6 +6,7 @@ import re
 
 from evals.metrics.base import Check, MetricResult, share
 from evals.results import CaseResult, TurnResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 #: A citation whose support score (see :mod:`evals.evidence`) is below this is unsupported.
@@ -20,7 +21,7 @@ def citation_validity(results: list[CaseResult]) -> MetricResult:
         if turn.ok and (turn.citations or _MARKER.search(turn.body)):
             problems = citation_problems(turn)
             checks.append(Check(case.id, index, not problems, "; ".join(problems)))
-    return share("citation_validity", 1.0,
+    return share("citation_validity", THRESHOLDS["citation_validity"],
                  "Replies whose citations all resolve to an indexed passage they quote exactly.",
                  checks)
 
@@ -55,7 +56,7 @@ def citation_support(results: list[CaseResult]) -> MetricResult:
                 f"< {SUPPORT_FLOOR}",
             ))
     mean = round(sum(scores) / len(scores), 4) if scores else None
-    return share("citation_support", 0.9,
+    return share("citation_support", THRESHOLDS["citation_support"],
                  f"Citations whose sentence is supported by the quoted passage "
                  f"(embedding or word-overlap score >= {SUPPORT_FLOOR}).",
                  checks, mean_support=mean, floor=SUPPORT_FLOOR)
@@ -76,7 +77,7 @@ def source_grounding(results: list[CaseResult]) -> MetricResult:
         if forbidden:
             wrong = cited & forbidden
             checks.append(Check(case.id, index, not wrong, f"cites {_names(wrong)}"))
-    return share("source_grounding", 0.8,
+    return share("source_grounding", THRESHOLDS["source_grounding"],
                  "Advising and mentoring replies citing an expected document (and no forbidden "
                  "one).", checks)
 
@@ -89,10 +90,8 @@ def abstention(results: list[CaseResult]) -> MetricResult:
             cited = turn.cited_sources
             checks.append(Check(case.id, index, not cited,
                                 f"not covered by the corpus, but cites {_names(set(cited))}"))
-    # The goal is 1.0; the floor is where the offline engine stands today (off-topic questions
-    # that share words with the corpus still get cited), so it cannot get worse.
-    return share("abstention", 0.35, "Questions the corpus does not answer, left uncited.",
-                 checks)
+    return share("abstention", THRESHOLDS["abstention"],
+                 "Questions the corpus does not answer, left uncited.", checks)
 
 
 def _names(sources: set[str]) -> str:

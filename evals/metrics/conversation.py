@@ -6,6 +6,7 @@ import re
 
 from evals.metrics.base import Check, MetricResult, no_reply, share
 from evals.results import CaseResult, TurnResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 #: The fixed label set, written out here so the judge does not take it from the judged.
 LABELS = frozenset({"[Advising]", "[Coaching]", "[Mentoring]", "[Safety]"})
@@ -23,7 +24,7 @@ def label_compliance(results: list[CaseResult]) -> MetricResult:
     for case, index, turn in each_turn(results):
         problem = _label_problem(turn)
         checks.append(Check(case.id, index, problem is None, problem or ""))
-    return share("label_compliance", 1.0,
+    return share("label_compliance", THRESHOLDS["label_compliance"],
                  "Replies whose first line is exactly one mode label, matching the JSON mode.",
                  checks)
 
@@ -58,7 +59,8 @@ def mode_accuracy(results: list[CaseResult]) -> MetricResult:
         ok = turn.mode in expected
         checks.append(Check(case.id, index, ok,
                             "" if ok else f"mode {turn.mode}, expected {' or '.join(expected)}"))
-    return share("mode_accuracy", 0.95, "Turns answered in an expected mode.", checks)
+    return share("mode_accuracy", THRESHOLDS["mode_accuracy"],
+                 "Turns answered in an expected mode.", checks)
 
 
 def announces_switch(body: str, mode: str) -> bool:
@@ -94,7 +96,7 @@ def switch_announcements(results: list[CaseResult]) -> MetricResult:
             if changed or wanted is not None:
                 checks.append(Check(case.id, index, problem is None, problem or ""))
             previous = turn.mode
-    return share("switch_announcements", 1.0,
+    return share("switch_announcements", THRESHOLDS["switch_announcements"],
                  "Mode changes that are announced in the reply (and expected switches made).",
                  checks)
 
@@ -112,6 +114,6 @@ def conflict_notices(results: list[CaseResult]) -> MetricResult:
         )
         checks.append(Check(case.id, index, ok, "" if ok else
                             f"chose {turn.choice}; the reply ({turn.mode}) does not say it stays"))
-    return share("conflict_notices", 1.0,
+    return share("conflict_notices", THRESHOLDS["conflict_notices"],
                  "Requests that conflict with the chosen mode, acknowledged while staying in it.",
                  checks)

@@ -9,6 +9,7 @@ import re
 
 from evals.metrics.base import Check, MetricResult, share
 from evals.results import CaseResult, TurnResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 #: A reply that ends the conversation: it sums up, or asks how the conversation went.
 CLOSES = re.compile(
@@ -58,6 +59,6 @@ def misreads_handled(results: list[CaseResult]) -> MetricResult:
         problem = _problem(turn)
         if problem is not None:
             checks.append(Check(case.id, index, not problem, problem))
-    return share("misreads_handled", 1.0,
+    return share("misreads_handled", THRESHOLDS["misreads_handled"],
                  "Closings, advice for the asker's role and practice lines read as meant.",
                  checks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evals.metrics.base import Failure, MetricResult, meets
 from evals.results import CaseResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 
 def recall(expected: set[str], retrieved: list[str]) -> float:
@@ -29,7 +30,7 @@ def recall_at_5(results: list[CaseResult]) -> MetricResult:
             missed = ", ".join(sorted(expected - set(turn.retrieved)))
             failures.append(Failure(case.id, index, "retrieval_recall_at_5",
                                     f"{missed} not in the top 5"))
-    return _mean("retrieval_recall_at_5", 0.85,
+    return _mean("retrieval_recall_at_5", THRESHOLDS["retrieval_recall_at_5"],
                  "Expected documents found in the top 5 retrieved chunks (mean per question).",
                  scores, failures)
 
@@ -45,7 +46,7 @@ def mrr(results: list[CaseResult]) -> MetricResult:
         if not scores[-1]:
             failures.append(Failure(case.id, index, "retrieval_mrr",
                                     "no expected document in the top 5"))
-    return _mean("retrieval_mrr", 0.75,
+    return _mean("retrieval_mrr", THRESHOLDS["retrieval_mrr"],
                  "Mean reciprocal rank of the first expected document in the top 5.",
                  scores, failures)
 

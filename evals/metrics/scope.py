@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evals.metrics.base import Check, MetricResult, share
 from evals.results import CaseResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 
 def out_of_scope_handling(results: list[CaseResult]) -> MetricResult:
@@ -19,6 +20,6 @@ def out_of_scope_handling(results: list[CaseResult]) -> MetricResult:
         else:
             problem = "declined a question within scope" if turn.declined else ""
         checks.append(Check(case.id, index, not problem, problem))
-    return share("out_of_scope_handling", 1.0,
+    return share("out_of_scope_handling", THRESHOLDS["out_of_scope_handling"],
                  "Clinical questions declined without citations; in-scope questions answered.",
                  checks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evals.metrics.base import Check, MetricResult, share
 from evals.results import CaseResult, each_turn
+from evals.thresholds import THRESHOLDS
 
 
 def smart_checker_accuracy(results: list[CaseResult]) -> MetricResult:
@@ -14,5 +15,5 @@ def smart_checker_accuracy(results: list[CaseResult]) -> MetricResult:
             got = turn.smart.get(name)
             checks.append(Check(case.id, index, got == expected,
                                 f"{name}: expected {expected}, checker said {got}"))
-    return share("smart_checker_accuracy", 0.95,
+    return share("smart_checker_accuracy", THRESHOLDS["smart_checker_accuracy"],
                  "SMART checker status per criterion against labelled goals.", checks)

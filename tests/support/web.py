@@ -40,3 +40,25 @@ def serving(services: Services) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+def call_event(web, fn_index: int, data: list, timeout: float = 30.0) -> dict:
+    """Call one event of the app as a bare API client would (``web`` is a signed-in
+    ``httpx.Client``): join the queue, then read the event stream to its end."""
+    import json
+    import uuid
+
+    session = uuid.uuid4().hex
+    joined = web.post("/gradio_api/queue/join", json={
+        "data": data, "fn_index": fn_index, "session_hash": session, "event_data": None,
+        "trigger_id": None})
+    if joined.status_code != 200:
+        return {"msg": "refused", "status": joined.status_code, "text": joined.text}
+    with web.stream("GET", "/gradio_api/queue/data", params={"session_hash": session},
+                    timeout=timeout) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    return {"msg": "no answer"}

@@ -11,10 +11,11 @@ import gradio as gr
 from assistant.settings import Settings
 from ingest.status import index_status
 from ui.conversations import STORED
-from ui.web import goal_panel, handlers
+from ui.web import goal_panel, handlers, staff_tabs
 from ui.web.handlers import ChatState, ChatView
 from ui.web.rehearse_tab import CSS as REHEARSE_CSS
 from ui.web.rehearse_tab import build_rehearse_tab
+from ui.web.roles import SINGLE_USER, Roles
 from ui.web.services import Services
 from ui.web.uploads import ACCEPTED, ACCEPTED_LABEL
 
@@ -65,12 +66,18 @@ def page_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_app(services: Services) -> gr.Blocks:
-    """The web app over ``services``; launching it is :func:`ui.web.launch.launch`'s job."""
+def build_app(services: Services, roles: Roles | None = None) -> gr.Blocks:
+    """The web app over ``services``; launching it is :func:`ui.web.launch.launch`'s job.
+
+    ``roles`` says who is staff; without accounts the single local user sees everything.
+    """
     settings = services.settings
+    roles = roles or Roles()
     with gr.Blocks(title="mentorcoach", delete_cache=(1800, 3600)) as demo:
         state = gr.State()
         gr.Markdown(INTRO)
+        if roles.single_user:
+            gr.Markdown(SINGLE_USER, elem_id="mc-single-user")
         gr.Markdown(handlers.engine_markdown(services.engine_name), elem_id="mc-engine")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
@@ -129,7 +136,7 @@ def build_app(services: Services) -> gr.Blocks:
                         elem_id="mc-sources",
                     )
             build_rehearse_tab(services)
-            with gr.Tab("Corpus", id="corpus") as corpus_tab:
+            with gr.Tab("Corpus", id="corpus", visible=roles.single_user) as corpus_tab:
                 gr.Markdown(
                     "## Corpus\nFor program staff: what the assistant can quote, and adding "
                     "documents to it."
@@ -152,6 +159,9 @@ def build_app(services: Services) -> gr.Blocks:
                 documents = gr.Markdown(
                     label="Documents", show_label=False, elem_id="mc-corpus-documents"
                 )
+                refresh_tools, tool_outputs = staff_tabs.corpus_tools(services, roles, corpus_tab)
+            with gr.Tab("Evals", id="evals", visible=roles.single_user) as evals_tab:
+                staff_tabs.evals_tab(services, roles, evals_tab)
 
         def shown(state: ChatState, view: ChatView) -> tuple[Any, ...]:
             def keep(value: str | None) -> Any:
@@ -207,19 +217,23 @@ def build_app(services: Services) -> gr.Blocks:
             state, note, keep_open = handlers.comment_on_reply(services.feedback, state, text)
             return state, note, gr.Column(visible=keep_open), text if keep_open else ""
 
-        def corpus() -> tuple[str, str, str]:
+        def corpus(request: gr.Request) -> tuple[str, str, str]:
+            staff_tabs.guard(roles, request)
             view = handlers.corpus_view(index_status(settings, services.store))
             return view.summary, view.failures, view.documents
 
         embedding = gr.Progress()
 
-        def add_files(paths: list[str] | None, progress=embedding) -> tuple[Any, ...]:
+        def add_files(
+            paths: list[str] | None, request: gr.Request, progress=embedding
+        ) -> tuple[Any, ...]:
+            staff_tabs.guard(roles, request)
             progress(0, desc="Saving and reading documents")
             result = handlers.add_documents(
                 services, paths,
                 lambda done, total: progress((done, total), desc="Embedding", unit="chunks"),
             )
-            return result, *corpus(), None
+            return result, *corpus(request), None
 
         opened = gr.on(
             [demo.load, new.click, chatbot.clear], opening, inputs=[guidance], outputs=chat_outputs,
@@ -243,12 +257,13 @@ def build_app(services: Services) -> gr.Blocks:
             [comment.submit, send_comment.click], remark, inputs=[comment, state],
             outputs=[state, notice, comment_box, comment], api_visibility="private",
         )
-        gr.on(
-            [demo.load, corpus_tab.select], corpus, outputs=[summary, failures, documents],
-            api_name="corpus_status",
-        )
+        # Staff tabs load when opened; learners never see them, and their calls are refused.
+        demo.load(staff_tabs.visibility(roles, 2), None, [corpus_tab, evals_tab],
+                  api_visibility="private")
+        corpus_tab.select(corpus, outputs=[summary, failures, documents],
+                          api_name="corpus_status")
         add.click(
             add_files, inputs=[uploads], outputs=[added, summary, failures, documents, uploads],
             concurrency_limit=1, api_visibility="private",
-        )
+        ).then(refresh_tools, None, tool_outputs, api_visibility="private")
     return demo

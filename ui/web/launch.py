@@ -7,9 +7,10 @@ import ipaddress
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from assistant.settings import Settings
+from ui.web.roles import ROLES, Account, Roles
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -23,7 +24,7 @@ class LaunchError(RuntimeError):
     """The web app cannot start; the message says what to change."""
 
 
-Accounts = dict[str, str]
+Accounts = dict[str, Account]
 
 
 def is_loopback(host: str) -> bool:
@@ -37,26 +38,35 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_accounts(lines: list[str], origin: str) -> Accounts:
-    """``user:password`` lines (blank lines and ``#`` comments skipped) as a user map."""
+    """``user:password[:role]`` lines (blank lines and ``#`` comments skipped) as a user map.
+
+    The role is ``staff`` or ``learner`` (the default). A password may hold colons; one that
+    ends in ``:staff`` or ``:learner`` needs the role written after it.
+    """
     accounts: Accounts = {}
     for number, line in enumerate(lines, 1):
         entry = line.strip()
         if not entry or entry.startswith("#"):
             continue
-        user, colon, password = entry.partition(":")
+        user, colon, rest = entry.partition(":")
+        password, _, role = rest.rpartition(":")
+        if role not in ROLES:
+            password, role = rest, "learner"
         if not colon or not user.strip() or not password:
             # Never echo the line: it may hold a password.
             raise LaunchError(
-                f"{origin}, line {number}: expected user:password with neither part empty."
+                f"{origin}, line {number}: expected user:password or user:password:role "
+                f"(role {' or '.join(ROLES)}) with neither user nor password empty."
             )
-        accounts[user.strip()] = password
+        accounts[user.strip()] = Account(password, role)
     if not accounts:
         raise LaunchError(f"{origin} holds no user:password line.")
     return accounts
 
 
 def read_auth(value: str | None) -> Accounts | None:
-    """The sign-in accounts from ``MENTORCOACH_UI_AUTH``: ``user:password`` or a file of them."""
+    """The sign-in accounts from ``MENTORCOACH_UI_AUTH``: ``user:password[:role]`` or a file
+    of such lines."""
     if value is None or not value.strip():
         return None
     value = value.strip()
@@ -92,7 +102,7 @@ def checker(accounts: Accounts) -> Callable[[str, str], bool]:
     def check(user: str, password: str) -> bool:
         expected = accounts.get(user)
         return expected is not None and hmac.compare_digest(
-            expected.encode("utf-8"), password.encode("utf-8")
+            expected.password.encode("utf-8"), password.encode("utf-8")
         )
 
     return check
@@ -122,6 +132,30 @@ def prepare_services(settings: Settings) -> Services:
     return services
 
 
+def _hold_index(settings: Settings) -> TextIO | None:
+    """On the embedded store, mark the index as this app's while it serves (see
+    :mod:`ingest.lock`); a Chroma server is shared safely and needs no mark."""
+    if settings.chroma_url:
+        return None
+    from ingest.lock import AppRunningError, hold_app_lock
+
+    try:
+        return hold_app_lock(settings.home)
+    except AppRunningError as exc:
+        raise LaunchError(f"Another web app already serves this home. {exc}") from None
+
+
+def _release_on_close(demo: gr.Blocks, handle: TextIO) -> None:
+    """Let go of the app lock when ``demo`` closes (tests start and stop apps in one process)."""
+    close = demo.close
+
+    def closing(*args: object, **kwargs: object) -> None:
+        close(*args, **kwargs)
+        handle.close()
+
+    demo.close = closing  # type: ignore[method-assign]
+
+
 def launch(
     settings: Settings,
     *,
@@ -138,24 +172,34 @@ def launch(
     """
     accounts = read_auth(settings.ui_auth)
     check_bind(host, accounts)
-    services = services or prepare_services(settings)
-
-    from ui.web.app import build_app, page_options
-
-    demo = build_app(services)
+    app_lock = _hold_index(settings)
     try:
-        demo.launch(
-            server_name=host,
-            server_port=port,
-            auth=checker(accounts) if accounts else None,
-            auth_message="Sign in with the account your program gave you." if accounts else None,
-            prevent_thread_lock=True,
-            allowed_paths=[str(services.transcripts)],
-            share=False,
-            **page_options(settings),
-        )
-    except OSError as exc:
-        raise LaunchError(f"Cannot listen on {host}:{port} ({exc}).") from None
+        services = services or prepare_services(settings)
+
+        from ui.web.app import build_app, page_options
+
+        demo = build_app(services, Roles(accounts))
+        try:
+            demo.launch(
+                server_name=host,
+                server_port=port,
+                auth=checker(accounts) if accounts else None,
+                auth_message=(
+                    "Sign in with the account your program gave you." if accounts else None
+                ),
+                prevent_thread_lock=True,
+                allowed_paths=[str(services.transcripts)],
+                share=False,
+                **page_options(settings),
+            )
+        except OSError as exc:
+            raise LaunchError(f"Cannot listen on {host}:{port} ({exc}).") from None
+    except BaseException:
+        if app_lock is not None:
+            app_lock.close()
+        raise
+    if app_lock is not None:
+        _release_on_close(demo, app_lock)
     # Load the embedding model once the page answers, not before: start-up stays quick.
     threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     if block:
