@@ -134,6 +134,8 @@ def test_second_person_agrees_in_person_and_verb(text: str, said_back: str) -> N
         ("I don't want to damage our working relationship.", "relationship"),
         ("I need my own plan, not someone else's.", "autonomy"),
         ("We meet monthly in the library.", None),
+        ("I'm overwhelmed with nights.", "overwhelmed"),
+        ("I think my mentee is overwhelmed.", None),  # her feeling, not the learner's
     ],
 )
 def test_complex_reflections_name_the_feeling_or_value(message: str, feeling: str | None) -> None:

@@ -12,6 +12,7 @@ from assistant.guidance.memory import time_in
 from assistant.guidance.reflect import reflect, reflect_move
 from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
+from assistant.smart.clauses import without_lead_in
 from assistant.smart.dates import format_date
 
 #: Session extras keys.
@@ -43,19 +44,6 @@ _STOP = re.compile(
     r"\b(?:stop|cancel|forget|drop|park)\b[^.?!]*\bgoal\b|something else|another topic",
     re.IGNORECASE,
 )
-#: What introduces a goal rather than states it: "I'd like to set a goal to", "help me make a
-#: SMART goal for". None of it belongs in the goal statement.
-_LEAD_IN = re.compile(
-    r"^(?:(?:i(?:'d| would) (?:really )?like to|i want to|i wanna|i need to|i hope to|"
-    r"i plan to|i'm trying to|i am trying to|my goal (?:is|would be)(?: to)?|"
-    r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
-    r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
-    r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+)+",
-    re.IGNORECASE,
-)
-_TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
-                           r"[.,;]?\s+(?:can|could) (?:we|you)\b[^.!?]*\bgoals?\b[^.!?]*[.!?]?$",
-                           re.IGNORECASE)
 #: Drafting takes over only when the message plainly asks for a goal ("Help me set a SMART
 #: goal", "My goal is to ... by June"); a wish such as "I want to get better at teaching" is
 #: coached from the Goal stage instead.
@@ -116,7 +104,7 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     if reading.kind.label != "goal_request" or reading.kind.confidence < DRAFT_FROM:
         return None
     stated = _GOAL_TEXT.search(message)
-    goal = stated and _without_lead_in(stated.group("quoted") or stated.group(0))
+    goal = stated and without_lead_in(stated.group("quoted") or stated.group(0))
     if not goal or len(goal.split()) < 3:
         opening = reflect(message) or "Let's shape a goal together."
         return GoalTurn([opening, "We'll take it one question at a time.", ASK_FOR_GOAL],
@@ -124,16 +112,9 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     return _drafted(GoalDraft.start(goal, today=today), extras, today)
 
 
-def _without_lead_in(text: str) -> str:
-    """The goal itself, without the words that introduce it or a request that follows it
-    ("... guided IVs. can we make that a SMART goal")."""
-    goal = _LEAD_IN.sub("", text.strip()).strip()
-    return _TRAILING_ASK.sub("", goal).strip() or goal
-
-
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
     if status == "awaiting_goal":
-        return _drafted(GoalDraft.start(_without_lead_in(message), today=today), extras, today)
+        return _drafted(GoalDraft.start(without_lead_in(message), today=today), extras, today)
     draft = current_goal(extras)
     assert draft is not None
     if status == "first_step":

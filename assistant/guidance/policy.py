@@ -277,6 +277,8 @@ def _reflection(turn: TurnInput, memory: Memory) -> str | None:
     """One reflection: a feeling or value not yet named (complex), else what the message adds
     to the plan (an option, a step), else its key content (simple)."""
     said = [t.text for t in turn.session.history if t.role == "user"]
+    if turn.reading.is_kind in ("thanks_continue", "greeting", "closing"):
+        return None  # "yes that helps, thanks" is not reflected back
     if memory.last_asked == "confidence" and memory.confidence:
         return reflect.reflect_scale(memory.confidence)
     feeling = reflect.feeling_of(turn.message)

@@ -56,6 +56,10 @@ _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", 
 #: A goal or request stated without a subject ("Improve my suturing", "help me with X").
 _REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
                       re.IGNORECASE)
+#: A feeling said of someone else: the nearest subject before it is not the learner.
+_OF_SOMEONE_ELSE = re.compile(
+    r"\b(?:she|he|they|she's|he's|they're|her|him|them|mentee|resident|student|fellow|"
+    r"intern|trainee|colleague|[a-z]+ is|[a-z]+ seems)\b(?:(?!\bi\b|\bi'm\b|\bi've\b).)*$")
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|without|hardly)\W+(?:\w+\W+){0,2}$",
                        re.IGNORECASE)
 #: Simple reflections take one of these shapes, in turn, so no two turns open alike.
@@ -84,6 +88,7 @@ class _Feeling:
     cues: tuple[str, ...]
     also: tuple[str, ...]
     lines: tuple[str, ...]
+    own: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +96,8 @@ def _feelings() -> tuple[_Feeling, ...]:
     data = yaml.safe_load(
         (resources.files("assistant.guidance") / "reflections.yaml").read_text(encoding="utf-8"))
     return tuple(_Feeling(name, tuple(entry["cues"]), tuple(entry.get("with", ())),
-                          tuple(entry["lines"])) for name, entry in data.items())
+                          tuple(entry["lines"]), bool(entry.get("own")))
+                 for name, entry in data.items())
 
 
 def second_person(text: str) -> str:
@@ -165,14 +171,19 @@ def feeling_of(message: str) -> str | None:
 def _feeling_in(text: str) -> _Feeling | None:
     lower = text.lower().replace("\u2019", "'")
     for feeling in _feelings():
-        if _said(lower, feeling.cues) and (not feeling.also or _said(lower, feeling.also)):
+        if (_said(lower, feeling.cues, own=feeling.own)
+                and (not feeling.also or _said(lower, feeling.also))):
             return feeling
     return None
 
 
-def _said(lower: str, phrases: Sequence[str]) -> bool:
+def _said(lower: str, phrases: Sequence[str], *, own: bool = False) -> bool:
+    """Whether a phrase is said, not negated ("not worried"), and, for ``own`` feelings, not
+    of someone else ("my mentee is overwhelmed")."""
     for phrase in phrases:
         for match in re.finditer(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", lower):
+            if own and _OF_SOMEONE_ELSE.search(lower[max(0, match.start() - 40):match.start()]):
+                continue
             if phrase.startswith(("not ", "no ", "don't", "do not", "haven't", "have not",
                                   "never", "without", "can't", "cannot", "didn't")):
                 return True
@@ -210,7 +221,9 @@ def reflect(message: str, *, turn: int = 0) -> str | None:
     if clause is None:
         return None
     body = second_person(clause)
-    body = body[0].lower() + body[1:] if not body.startswith(("I ", "I'")) else body
+    first = body.split()[0].lower()
+    if first in _LOWER_FIRST:  # "So your mentee ...", but "So Priya is ..." and "So I ..."
+        body = body[0].lower() + body[1:]
     opener = _OPENERS[turn % len(_OPENERS)]
     text = opener.format(body)
     text = text[0].upper() + text[1:]
@@ -253,6 +266,9 @@ def _trimmed(clause: str) -> str:
     return " ".join(words)
 
 
+_LOWER_FIRST = frozenset({"you", "you're", "you've", "you'd", "you'll", "your", "she", "he",
+                          "they", "she's", "he's", "they're", "it", "it's", "the", "this",
+                          "that", "there", "there's", "nobody", "everyone", "someone"})
 _DANGLING = frozenset({"and", "but", "or", "to", "the", "a", "an", "of", "with", "my", "our",
                        "your", "for", "in", "on", "at"})
 #: Reflections of a choice (an option weighed, a step decided, no idea yet), in turn.

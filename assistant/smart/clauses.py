@@ -59,3 +59,25 @@ def trim(text: str, start: int, end: int) -> Span:
     )
     lead = len(piece) - len(piece.lstrip())
     return start + lead, start + len(stripped)
+
+
+#: What introduces a goal rather than states it: "I'd like to set a goal to", "help me make a
+#: SMART goal for". None of it belongs in the goal statement.
+_LEAD_IN = re.compile(
+    r"^(?:(?:i(?:'d| would) (?:really )?like to|i want to|i wanna|i need to|i hope to|"
+    r"i plan to|i'm trying to|i am trying to|my goal (?:is|would be)(?: to)?|"
+    r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
+    r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
+    r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+)+",
+    re.IGNORECASE,
+)
+_TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
+                           r"[.,;]?\s+(?:can|could) (?:we|you)\b[^.!?]*\bgoals?\b[^.!?]*[.!?]?$",
+                           re.IGNORECASE)
+
+
+def without_lead_in(text: str) -> str:
+    """The goal itself, without the words that introduce it or a request that follows it
+    ("... guided IVs. can we make that a SMART goal")."""
+    goal = _LEAD_IN.sub("", text.strip()).strip()
+    return _TRAILING_ASK.sub("", goal).strip() or goal
