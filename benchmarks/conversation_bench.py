@@ -6,7 +6,8 @@ Checks (each its own judge here, independent of the guide's code):
 - already answered: asking "by when?" right after the learner gave a day or date, or what
   they want after they said it;
 - ungrammatical reflection: person and verb disagreeing ("you was", "I are", "you has");
-- verbatim echo: a reply sentence repeating more than 80% of the learner's message;
+- verbatim echo: a reply sentence repeating more than 80% of the learner's message (the eval
+  suite's measure, ``evals.coder.echo_overlap``);
 - options offered: coaching conversations in which the guide offered cited options from the
   literature and handed the choice back (coaching with wisdom);
 - statement well formed: each SMART statement reads "By <date>, I will <action>..." with no
@@ -31,14 +32,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from evals.coder import ECHO_OVERLAP, code, echo_overlap, summarise  # noqa: E402
+
 SPLITS = {"dev": "conversations_dev.yaml", "held-out": "conversations_heldout.yaml"}
 OUTPUT = ROOT / "test-output"
-#: A reply sentence sharing more of the learner's words than this is an echo.
-ECHO = 0.8
 
-_WORD = re.compile(r"[a-z0-9']+")
-_LEARNER_PERSON = {"you": "i", "your": "my", "yours": "mine", "yourself": "myself",
-                   "you're": "i'm", "you've": "i've", "you'll": "i'll", "you'd": "i'd"}
 _UNGRAMMATICAL = re.compile(
     r"\b(?:you (?:was|is|am|has|wasn't|doesn't)|i (?:are|is|were|has|weren't)|"
     r"me (?:am|is|are|was)|you you|your your|you're are|you are is|them is|"
@@ -71,24 +69,13 @@ class Tally:
     statements: int = 0
     well_formed: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: The eval suite's behaviour coder over every coaching reply.
+    coded: list = field(default_factory=list)
 
     def count(self, check: str, example: str) -> None:
         """One defect of kind ``check``."""
         self.defects[check] += 1
         self.examples.setdefault(check, []).append(example)
-
-
-def _words(text: str) -> list[str]:
-    return [_LEARNER_PERSON.get(w, w) for w in _WORD.findall(text.lower())]
-
-
-def echo_share(sentence: str, message: str) -> float:
-    """Share of the learner's words that ``sentence`` repeats (read in the learner's person)."""
-    said = _words(message)
-    if len(said) < 4:
-        return 0.0
-    back = set(_words(sentence))
-    return sum(1 for w in said if w in back) / len(said)
 
 
 def _body(reply: str) -> list[str]:
@@ -126,10 +113,12 @@ def judge(conversation: dict, replies: list[str], tally: Tally) -> None:
             elif not sentence.startswith(("-", "[", "Here is", "Your goal", "Checklist")):
                 if _UNGRAMMATICAL.search(sentence):
                     tally.count("ungrammatical reflection", f"{where} -> {sentence}")
-                if echo_share(sentence, message) > ECHO:
+                if echo_overlap(sentence, message) > ECHO_OVERLAP:
                     tally.count("verbatim echo", f"{where} -> {sentence}")
         if reply.startswith("[Coaching]") and lines and not lines[0].endswith("?"):
             tally.reflections += 1
+        if reply.startswith("[Coaching]"):
+            tally.coded += code("\n".join(lines), message)
         if reply.startswith("[Coaching]") and len(_CITED_OPTION.findall(reply)) >= 2:
             offered = True
         for statement in _STATEMENT.findall(reply):
@@ -186,6 +175,9 @@ def run_split(guide, name: str) -> Tally:
     print(f"  cited options offered in {tally.offered} of {tally.coaching} coaching "
           "conversations")
     print(f"  SMART statements well formed: {tally.well_formed} of {tally.statements}")
+    summary = summarise(tally.coded)
+    print(f"  behaviour coder on coaching replies: reflection-to-question "
+          f"{summary.reflection_to_question}, complex share {summary.complex_share}")
     print(f"  transcripts: {out.relative_to(ROOT)}")
     return tally
 
