@@ -87,7 +87,8 @@ def test_coaching_that_stays_directive_is_replaced_by_the_composers_question(
     assert reply.mode == "coaching" and reply.engine == "scripted"
     assert "recommend" not in reply.text and "need to" not in reply.text
     assert "?" in reply.text
-    assert reply.text.splitlines()[1] == "You'd like to think about finding time for feedback."
+    assert reply.text.splitlines()[1] == (
+        "What would you like to have by the end of this conversation?")
 
 
 def test_the_engine_sees_the_plan_and_numbered_passages(starter_settings, embedder) -> None:

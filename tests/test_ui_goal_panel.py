@@ -48,7 +48,7 @@ def test_the_panel_follows_the_conversation_to_a_confirmed_goal(guide, tmp_path)
     assert "**Status:** drafting" in panel
     assert "**Your goal, in your words**\n\n> be a better teacher" in panel
     assert "- ✗ **Specific**, missing: What exactly will you do" in panel
-    assert "- ○ **Measurable**, unclear (“better”): How would you measure 'better'?" in panel
+    assert "- ○ **Measurable**, unclear (“better”): How would you measure 'better':" in panel
     assert "**Deadline:** not set yet; the calendar file is ready once there is one." in panel
     draft_file = goal_panel.export_goal_markdown(state, tmp_path)
     assert draft_file is not None

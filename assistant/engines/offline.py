@@ -146,7 +146,7 @@ class OfflineComposer:
     ) -> list[tuple[str, int]]:
         candidates: list[tuple[str, float, Passage]] = []
         other_party = _FOR_THE_OTHER_PARTY.get(plan.audience or "")
-        # A point quoted earlier in the conversation is not offered again.
+        # A point quoted earlier in the conversation is not offered again while others are.
         said = " ".join(t.text for t in plan.history if t.role == "assistant")
         for passage in plan.passages:
             if passage.chunk.locator.endswith("References"):
@@ -161,9 +161,11 @@ class OfflineComposer:
                     continue
                 if mode == "coaching" and has_directive(text):
                     continue
-                if (other_party is not None and other_party.search(text)) or text in said:
+                if other_party is not None and other_party.search(text):
                     continue
                 candidates.append((text, similarity, passage))
+        fresh = [c for c in candidates if c[0] not in said]
+        candidates = fresh or candidates  # repeat a point only when there is nothing new
         if not candidates:
             return []
         pattern, bonus = _STYLE_BONUS.get(mode, (None, 0.0))
