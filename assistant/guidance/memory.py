@@ -32,8 +32,9 @@ _WEEKDAY = re.compile(rf"\b(?:(?:on|by|this|next|before)\s+)?{WEEKDAY}(?:\s+(?:m
                       r"afternoon|evening|night|after (?:clinic|rounds|the meeting|work)))?\b|"
                       r"\b(?:tonight|tomorrow(?: morning| afternoon)?)\b", re.IGNORECASE)
 #: An answer to "on a scale of 1 to 10": a number from 1 to 10, in figures or words.
-_SCALE = re.compile(r"\b(?:10|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten)\b",
-                    re.IGNORECASE)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten".split())}
+_SCALE = re.compile(r"\b(10|[1-9]|" + "|".join(list(_NUMBER_WORDS)[1:]) + r")\b", re.IGNORECASE)
 
 
 _AGREEING = re.compile(r"^(?:(?:yes|yeah|yep|ok|okay|sure|right|so|well)\b[,.!]?\s*)+",
@@ -102,8 +103,17 @@ class Memory:
             self.goal.append(question)  # "How do I set expectations...?" says what they want
         if self.last_asked == "when" and self.when is None:
             self.when = time_in(message, today) or " ".join(message.split())
-        if self.last_asked == "confidence" and _SCALE.search(message):
+        if self.last_asked == "confidence" and scale_value(message) is not None:
             self.confidence = " ".join(message.split())
+
+
+def scale_value(text: str) -> int | None:
+    """The 1-10 score in an answer to the confidence question ("probably a 7"), if any."""
+    found = _SCALE.search(text)
+    if not found:
+        return None
+    value = found.group(1).lower()
+    return int(value) if value.isdigit() else _NUMBER_WORDS[value]
 
 
 def _plain(text: str) -> str:

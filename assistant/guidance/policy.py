@@ -12,7 +12,7 @@ from datetime import date
 
 from assistant.guidance import goals, grow, reflect, rehearsal, safety
 from assistant.guidance.contacts import Contacts, load_contacts
-from assistant.guidance.memory import MEMORY, SURE_MOVE, Memory
+from assistant.guidance.memory import MEMORY, SURE_MOVE, Memory, scale_value
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
@@ -280,7 +280,9 @@ def _reflection(turn: TurnInput, memory: Memory) -> str | None:
     if turn.reading.is_kind in ("thanks_continue", "greeting", "closing"):
         return None  # "yes that helps, thanks" is not reflected back
     if memory.last_asked == "confidence" and memory.confidence:
-        return reflect.reflect_scale(memory.confidence)
+        score = scale_value(memory.confidence)  # kept only when the answer has one
+        if score is not None:
+            return reflect.reflect_scale(score)
     feeling = reflect.feeling_of(turn.message)
     if feeling and feeling not in memory.felt:
         memory.felt.append(feeling)

@@ -298,19 +298,10 @@ def reflect_move(move: str, text: str, *, when: str | None = None,
     return None
 
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten".split())}
-
-
-def reflect_scale(answer: str) -> str | None:
-    """A reflection of an answer to "on a scale of 1 to 10": sure enough, or not yet."""
-    found = re.search(r"\b(10|[1-9]|" + "|".join(_NUMBER_WORDS) + r")\b", answer.lower())
-    if not found:
-        return None
-    value = found.group(1)
-    number = int(value) if value.isdigit() else _NUMBER_WORDS[value]
-    if number >= 8:
+def reflect_scale(score: int) -> str:
+    """A reflection of a 1-10 confidence score: sure enough, or not yet."""
+    if score >= 8:
         return "So you are fairly sure of it."
-    if number >= 5:
+    if score >= 5:
         return "So you are partly there, with some doubt left."
     return "So it does not feel likely yet."

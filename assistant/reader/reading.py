@@ -321,11 +321,8 @@ class Reader:
     def _moves(self, text: str) -> tuple[Move, ...]:
         """What each statement adds; a question or a command ("Coach me through it.") adds
         nothing to the plan."""
-        found = []
-        for sentence in sentences(text):
-            said = sentence.text
-            if said.endswith("?") or (command_in(said) and len(said.split()) <= 6):
-                continue
-            judged = Judged.of(self.moves.predict(said))
-            found.append(Move(said, judged.label, judged.confidence))  # type: ignore[arg-type]
-        return tuple(found)
+        said = [s.text for s in sentences(text) if not s.text.endswith("?")
+                and not (command_in(s.text) and len(s.text.split()) <= 6)]
+        judged = [Judged.of(p) for p in self.moves.predict_many(said)] if said else []
+        return tuple(Move(t, j.label, j.confidence)  # type: ignore[arg-type]
+                     for t, j in zip(said, judged, strict=True))
