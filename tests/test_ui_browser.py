@@ -155,10 +155,6 @@ def test_a_goal_conversation_fills_the_goal_panel_and_exports(app, browser):
         page.close()
 
 
-@pytest.mark.xfail(
-    reason="After the rehearsal and staff merges the Corpus tab's status does not load in "
-           "the browser (the summary and document list stay empty); to fix first",
-    strict=False)
 def test_the_single_local_user_sees_the_corpus_and_adds_a_document(app, browser, tmp_path):
     url, _ = app
     page = browser.new_page(viewport={"width": 1280, "height": 900})

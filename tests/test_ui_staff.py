@@ -144,10 +144,6 @@ def test_a_learner_sees_only_the_chat(served, browser):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="After the rehearsal and staff merges the Corpus tab's status does not load in "
-           "the browser (the summary and document list stay empty); to fix first",
-    strict=False)
 def test_staff_run_the_evals_remove_a_document_and_read_feedback(served, browser, tmp_path):
     url, _, services = served
     page = sign_in(browser, url, STAFF)

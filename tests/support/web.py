@@ -33,7 +33,10 @@ def offline_services(root: Path, embedder, documents: dict[str, str]) -> Service
 
 @contextmanager
 def serving(services: Services) -> Iterator[str]:
-    """The app on a free loopback port; yields its URL and closes it afterwards."""
+    """The app on a free loopback port, its models loaded (on a fresh cache the reader's
+    classifiers are fitted first, which takes longer than a browser wait); yields its URL and
+    closes it afterwards."""
+    services.warm_up()
     port = free_port()
     demo = launch(services.settings, host="127.0.0.1", port=port, block=False, services=services)
     try:

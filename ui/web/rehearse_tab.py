@@ -125,7 +125,8 @@ def build_rehearse_tab(services: Services) -> None:
             feedback = gr.Markdown(FEEDBACK_EMPTY, elem_id="mc-rehearse-feedback")
             download = gr.DownloadButton("Download rehearsal (Markdown)", interactive=False,
                                          elem_id="mc-rehearse-download")
-    state = gr.State()
+        # Inside the tab: a State left directly in gr.Tabs makes Gradio draw a later tab twice.
+        state = gr.State()
 
     def chosen(scenario_id: str) -> str:
         return brief_markdown(library.get(scenario_id))
