@@ -81,6 +81,15 @@ class Counterpart:
 
 
 @dataclass(frozen=True)
+class Wisdom:
+    """Coaching with wisdom: how options from the literature are introduced, and the question
+    that hands the choice back."""
+
+    intro: str
+    question: str
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk as offered to the engine, numbered for citation markers."""
 
@@ -120,9 +129,9 @@ class Plan:
     script: list[str] = field(default_factory=list)
     #: Coaching lines decided by a flow (goal drafting) in place of the GROW question.
     flow_lines: list[str] = field(default_factory=list)
-    #: Coaching with wisdom: offer options from the passages, then hand the choice back with
-    #: this question (None: no options are offered this turn).
-    wisdom: str | None = None
+    #: Coaching with wisdom: offer options from the passages, introduced and handed back as
+    #: this says (None: no options are offered this turn).
+    wisdom: Wisdom | None = None
     #: Session extras to keep once the reply is final (None removes one).
     session_updates: dict[str, Any] = field(default_factory=dict)
     #: What the safety check found, for ``ask --json`` and the web app's contacts panel.

@@ -24,7 +24,7 @@ from assistant.engines.prompting import (
     load_prompt,
 )
 from assistant.index.store import StoredChunk
-from assistant.plan import Passage, Plan, Turn
+from assistant.plan import Passage, Plan, Turn, Wisdom
 from assistant.settings import Settings
 from tests.support.isolated import REBUILD_HINT, run_in_child
 from tests.support.llm_server import run_llm_server, served_model_id, smollm2_gguf_path
@@ -159,7 +159,9 @@ def test_goal_drafting_lines_are_passed_on() -> None:
 
 
 def test_coaching_with_wisdom_is_asked_of_a_model_with_the_hand_back_question() -> None:
-    system = system_text(coaching_plan(wisdom="Which of these fits, or what else comes to mind?"))
+    wisdom = Wisdom("Here is some shared knowledge.",
+                    "Which of these fits, or what else comes to mind?")
+    system = system_text(coaching_plan(wisdom=wisdom))
     assert "Coaching with wisdom: offer two or three options from the passages" in system
     assert '"Which of these fits, or what else comes to mind?"' in system
     assert "Open questions you may ask" not in system

@@ -30,12 +30,6 @@ _TOPIC_WEIGHT = 0.3
 #: Past the first two points, a sentence scoring this far below the best one is padding.
 _MARGIN = 0.25
 
-#: Coaching with wisdom says that it is sharing knowledge, and that the choice stays the
-#: learner's (Marcdante & Simpson's fourth form of guidance).
-WISDOM = ("Here is some shared knowledge from the program literature that may help you think "
-          "about options (coaching with wisdom: the choice stays yours):")
-WISDOM_WITH_OWN = ("Alongside your own ideas, here is some shared knowledge from the program "
-                   "literature (coaching with wisdom: the choice stays yours):")
 #: How well an option must fit the learner's situation to be offered.
 WISDOM_MINIMUM = 0.5
 _COUNTS = {1: "one thing", 2: "two things", 3: "three things"}
@@ -122,9 +116,8 @@ class OfflineComposer:
         lines = [plan.reflection or ""]
         offered = self._best_sentences(plan, "coaching", limit=3, minimum=WISDOM_MINIMUM)
         if plan.wisdom and len(offered) >= 2:
-            intro = WISDOM_WITH_OWN if "your own ideas" in plan.wisdom else WISDOM
-            return [*lines, intro, *(f'- "{text}" [{marker}]' for text, marker in offered),
-                    plan.wisdom]
+            return [*lines, plan.wisdom.intro,
+                    *(f'- "{text}" [{marker}]' for text, marker in offered), plan.wisdom.question]
         return [*lines, *plan.questions]
 
     def _cited_lines(self, plan: Plan, mode: Mode) -> list[str]:

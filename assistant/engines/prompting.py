@@ -75,7 +75,7 @@ def _guidance(plan: Plan) -> list[str]:
         lines.append(
             "Coaching with wisdom: offer two or three options from the passages as cited "
             "possibilities, say that you are sharing some knowledge from the program "
-            f'literature, prescribe nothing, and hand the choice back: "{plan.wisdom}"'
+            f'literature, prescribe nothing, and hand the choice back: "{plan.wisdom.question}"'
         )
     elif plan.questions:
         asked = " ".join(f'"{question}"' for question in plan.questions)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from assistant.guidance import grow
 from assistant.guidance.memory import time_in
 from assistant.guidance.reflect import reflect, reflect_move
 from assistant.reader.reading import Reading
@@ -64,6 +65,9 @@ _ADDED = {"specific": "what you will do", "measurable": "how you will know",
           "attainable": "what it will take", "relevant": "why it matters",
           "time_bound": "by when"}
 FIRST_STEP = "What is the first step you will take, and by when?"
+#: A thanks in place of a first step: the goal stays saved and the step can come later.
+SAVED_THANKS = ("Glad that helped. Your goal is saved, and you can add a first step whenever "
+                "you are ready.")
 COMMITMENT = (
     "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
 )
@@ -100,6 +104,11 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
                              "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
         if reading.asks(midway=True) not in (None, "coaching"):
             return GoalTurn(None, {GOAL_STATUS: "parked"})  # asked for another kind of help
+        if status == "first_step" and reading.is_kind == "closing":
+            return GoalTurn(None, {GOAL_STATUS: "confirmed"})
+        if status == "first_step" and reading.is_kind == "thanks_continue":
+            return GoalTurn([SAVED_THANKS, *grow.QUESTIONS["anything_else"]],
+                            {GOAL_STATUS: "confirmed"})
         return _continue(message, extras, status, today)
     if reading.kind.label != "goal_request" or reading.kind.confidence < DRAFT_FROM:
         return None

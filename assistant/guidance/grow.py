@@ -9,7 +9,7 @@ who names a step and a day is not asked "by when?".
 from __future__ import annotations
 
 from assistant.guidance.memory import Memory
-from assistant.plan import GrowStage
+from assistant.plan import GrowStage, Wisdom
 
 #: What the conversation still needs, in the order a coach asks for it, and its GROW stage.
 NEEDS: dict[str, GrowStage] = {
@@ -59,9 +59,19 @@ STUCK = (
     "If a colleague you respect were in your place, what might they try?",
     "What has worked for you in a similar situation before?",
 )
-#: Handing the choice back after offering options from the literature.
-CHOOSE_OFFERED = "Which of these fits your situation, or what else comes to mind?"
-CHOOSE_WITH_OWN = "Which of these, or of your own ideas, would you try first, and when?"
+#: Coaching with wisdom says that it is sharing knowledge and that the choice stays the
+#: learner's (Marcdante & Simpson's fourth form of guidance), then hands the choice back.
+OFFERED = Wisdom(
+    "Here is some shared knowledge from the program literature that may help you think about "
+    "options (coaching with wisdom: the choice stays yours):",
+    "Which of these fits your situation, or what else comes to mind?",
+)
+#: The same, once the learner has ideas of their own.
+OFFERED_WITH_OWN = Wisdom(
+    "Alongside your own ideas, here is some shared knowledge from the program literature "
+    "(coaching with wisdom: the choice stays yours):",
+    "Which of these, or of your own ideas, would you try first, and when?",
+)
 
 
 def next_need(memory: Memory) -> str:

@@ -253,7 +253,7 @@ def coach(plan: Plan, turn: TurnInput) -> None:
     plan.questions = [question]
     weighing = need == "options" or stuck or (need == "will" and _says(turn, "option"))
     if weighing and not memory.offered and _has_options(turn.hits):
-        plan.wisdom = grow.CHOOSE_WITH_OWN if memory.options else grow.CHOOSE_OFFERED
+        plan.wisdom = grow.OFFERED_WITH_OWN if memory.options else grow.OFFERED
         memory.offered = True
     memory.asked.append(need)
     memory.questions.append(question)

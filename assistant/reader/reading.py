@@ -49,8 +49,9 @@ CLINICAL_FROM = 0.6
 #: of this?", "What do I say when a patient tells me they want to die?"): clinicians talk about
 #: patients' risk all day. A sure reading, or an explicit phrasing, always stands.
 PLAINLY_CLINICAL = 0.9
-#: Kinds of message that ask nothing, so have no clinical scope.
-_NO_SCOPE = ("greeting", "closing", "thanks_continue", "feedback_on_guide")
+#: Kinds of message that ask nothing clinical, so have no clinical scope: a goal being shaped
+#: ("I'd measure it by getting it submitted to a journal") asks for help with the goal.
+_NO_SCOPE = ("greeting", "closing", "thanks_continue", "feedback_on_guide", "goal_request")
 #: Two guidance readings this close together, each at least :data:`CONTENDER`, are a tie: the
 #: guide asks rather than guesses.
 TIE = 0.1
@@ -197,15 +198,19 @@ class Reading:
     @property
     def clinical(self) -> bool:
         """A clinical question to decline (not a mentoring one that mentions clinical words).
-        A greeting, a thanks or a goodbye has no scope to speak of ("Yes." is not clinical)."""
+        A greeting, a thanks, a goodbye or a goal has no scope to speak of ("Yes." is not
+        clinical)."""
         return (self.scope.label == "clinical" and self.scope.confidence >= CLINICAL_FROM
                 and not (self.kind.sure and self.kind.label in _NO_SCOPE))
 
     @property
     def speaking_as(self) -> Speaker | None:
-        """Who the person speaks as, from this message or, failing that, an earlier one."""
-        if self.speaker.label != "unknown" and self.speaker.sure:
-            return self.speaker.label  # type: ignore[return-value]
+        """Who the person speaks as: this message's likeliest role unless it is unsure and
+        an earlier message showed one (the "unknown" class already takes messages that show
+        no role, so a first message is read at its likeliest)."""
+        shown = self.speaker
+        if shown.label != "unknown" and (shown.sure or self.earlier_speaker is None):
+            return shown.label  # type: ignore[return-value]
         return self.earlier_speaker
 
 

@@ -84,7 +84,10 @@ class GoalDraft:
                 merged[name] = new
                 deadline = fresh.deadline if name == "time_bound" else deadline
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
-        if pending in _TAKEN_AT_WORD and not changed:
+        # An answer that plainly speaks to another criterion ("I'd measure it by getting it
+        # submitted") is not taken as the one asked about.
+        elsewhere = any(fresh.criterion(name).status == "present" for name in CRITERIA)
+        if pending in _TAKEN_AT_WORD and not changed and not elsewhere:
             merged[pending] = CriterionResult("present", answer.strip())
         report = replace(self.report, deadline=deadline, **merged)
         return replace(answered, report=report)._settle()
@@ -96,13 +99,16 @@ class GoalDraft:
         return replace(self, skipped=(*self.skipped, name)) if name else self
 
     def redated(self, answer: str, today: date | None = None) -> GoalDraft:
-        """The draft with the deadline ``answer`` gives ("let's say by the end of March"), or
-        unchanged when it gives none."""
+        """The draft with the deadline ``answer`` gives ("let's say by the end of March"), and
+        anything else it settles ("it matters because ..."); unchanged when it gives no date."""
         today = today or date.today()
         fresh = check_goal(answer, today=today)
         if fresh.deadline is None or fresh.time_bound.status != "present":
             return self
-        report = replace(self.report, time_bound=fresh.time_bound, deadline=fresh.deadline)
+        settled = {name: fresh.criterion(name) for name in CRITERIA
+                   if fresh.criterion(name).outranks(self.report.criterion(name))}
+        report = replace(self.report, deadline=fresh.deadline,
+                         **{**settled, "time_bound": fresh.time_bound})
         return replace(self, answers=(*self.answers, answer), report=report)._settle()
 
     def with_first_steps(self, *steps: str) -> GoalDraft:
