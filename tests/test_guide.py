@@ -104,3 +104,12 @@ def test_streaming_yields_pieces_then_the_final_reply(guide: Guide) -> None:
     events = list(guide.stream(Session(), "What goes into a mentoring agreement?"))
     assert isinstance(events[-1], Reply)
     assert len(events) > 5 and all(isinstance(e, str) for e in events[:-1])
+
+
+def test_a_reference_entry_is_never_quoted_as_advice(guide: Guide) -> None:
+    reply = guide.ask(Session(), "I'm a preceptor on a med-surg unit and my new grad nurse cries "
+                                 "after almost every shift. I don't know whether to push her or "
+                                 "back off.")
+    bullets = [line for line in reply.text.splitlines() if line.startswith("- ")]
+    assert bullets
+    assert not [line for line in bullets if re.match(r"- [A-Z][\w'-]+ [A-Z]{1,3}[,.] ", line)]

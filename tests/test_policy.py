@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from assistant.guidance import grow, reflect
+from assistant.guidance.memory import Memory
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.index.store import StoredChunk
@@ -201,3 +202,10 @@ def test_a_question_about_learning_plans_is_answered_not_drafted(plan: Planner) 
     assert plan("Have mentors described learning anything from their mentees?").mode == (
         "mentoring"
     )
+
+
+def test_which_of_these_is_asked_only_with_two_routes_to_choose_from() -> None:
+    one, two = Memory(options=["ask her what a good shift looks like"]), Memory(
+        options=["ask her what a good shift looks like", "pair her with a buddy"])
+    assert not grow.question_for("will", one).startswith("Which of these")
+    assert grow.question_for("will", two).startswith("Which of these")

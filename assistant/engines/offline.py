@@ -48,6 +48,8 @@ _REFERENCE = re.compile(
     r"Med Educ|Acad Med|MedEdPORTAL|\bISBN\b",
     re.IGNORECASE,
 )
+#: A reference entry's author list ("Urban A, Mullins A. The importance of ...").
+_AUTHORS = re.compile(r"^[A-Z][\w'-]+ [A-Z]{1,3}(?:, [A-Z][\w'-]+ [A-Z]{1,3})*\. ")
 # Sentences that lean on the one before, or speak as "I" (checklist items, quoted voices).
 _DANGLING_START = re.compile(
     r"^(?:this|it|these|they|such|that|those|also|and|but|or|so|i|i'm|i've|i'll|my)\b",
@@ -194,7 +196,8 @@ def _quotable(text: str) -> bool:
     """A complete, self-contained prose sentence: no fragment, heading or reference entry."""
     if not 40 <= len(text) <= 320 or not text[0].isupper() or text[-1] not in ".!?":
         return False
-    if _REFERENCE.search(text) or _DANGLING_START.match(text) or _POINTS_ELSEWHERE.search(text):
+    if (_REFERENCE.search(text) or _AUTHORS.match(text) or _DANGLING_START.match(text)
+            or _POINTS_ELSEWHERE.search(text)):
         return False
     return len(text.split()) >= 7 and text.count('"') % 2 == 0
 

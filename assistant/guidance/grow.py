@@ -95,8 +95,8 @@ def question_for(need: str, memory: Memory, *, stuck: bool = False) -> str:
     """The open question for ``need`` that this conversation has not heard yet."""
     if need == "options" and stuck:
         choices = STUCK
-    elif need == "will" and not memory.options:
-        choices = QUESTIONS["will"][1:]
+    elif need == "will" and len(memory.options) < 2:
+        choices = QUESTIONS["will"][1:]  # "which of these" needs two routes to choose from
     else:
         choices = QUESTIONS[need]
     return next((q for q in choices if q not in memory.questions), choices[-1])
