@@ -53,6 +53,7 @@ _STATEMENT = re.compile(r"(?:goal as one statement|goal is saved): \"?(By [^\"\n
 _WELL_FORMED = re.compile(r"^By \d{1,2} [A-Z][a-z]+ \d{4}, I will [a-z]")
 _LEAD_IN = re.compile(r"\b(?:set|make|draft) (?:a |my )?(?:smart )?goal\b|\bi'd like to\b|"
                       r"\bi want to\b|\bi would like to\b", re.IGNORECASE)
+_REASON = re.compile(r",? (?:because|so that|so I can|in order to)\b")
 _CITED_OPTION = re.compile(r"^- .+\[\d+\]$", re.MULTILINE)
 
 
@@ -123,7 +124,8 @@ def judge(conversation: dict, replies: list[str], tally: Tally) -> None:
             offered = True
         for statement in _STATEMENT.findall(reply):
             tally.statements += 1
-            if _WELL_FORMED.match(statement) and not _LEAD_IN.search(statement):
+            action = _REASON.split(statement, maxsplit=1)[0]  # "because I want to" is a reason
+            if _WELL_FORMED.match(statement) and not _LEAD_IN.search(action):
                 tally.well_formed += 1
             else:
                 tally.count("statement not well formed", f"{where} -> {statement}")

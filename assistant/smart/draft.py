@@ -13,7 +13,7 @@ from assistant.text import content_words
 from .actions import without_goals
 from .checker import check_goal
 from .checkins import plan_checkins
-from .lexicon import PURPOSE
+from .lexicon import MEASURING, PURPOSE
 from .report import CRITERIA, Criterion, CriterionResult, SmartReport
 from .statement import goal_statement
 
@@ -85,8 +85,9 @@ class GoalDraft:
                 deadline = fresh.deadline if name == "time_bound" else deadline
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         # An answer that plainly speaks to another criterion ("I'd measure it by getting it
-        # submitted") is not taken as the one asked about.
-        elsewhere = any(fresh.criterion(name).status == "present" for name in CRITERIA)
+        # submitted", "by March") is not taken as the one asked about.
+        elsewhere = fresh.time_bound.status == "present" or (
+            fresh.measurable.status == "present" and MEASURING.search(answer) is not None)
         if pending in _TAKEN_AT_WORD and not changed and not elsewhere:
             merged[pending] = CriterionResult("present", answer.strip())
         report = replace(self.report, deadline=deadline, **merged)

@@ -119,6 +119,13 @@ SUPPORT = re.compile(
     FLAGS,
 )
 
+# The learner saying how they will know it is done ("I'd measure it by ..."): an answer about
+# the measure, whatever criterion was asked.
+MEASURING = re.compile(
+    r"\b(?:measure\w*|i(?:'d| would| will|'ll) know|success (?:would|will) be"
+    r"|count (?:it|that) as)\b",
+    re.IGNORECASE,
+)
 # Direction without a yardstick ("more", "better", "improve"): measurable is unclear.
 VAGUE_AMOUNT = re.compile(
     r"\b(?:more|less|fewer|better|worse|regularly|often|frequently|consistently|sometimes"
