@@ -104,10 +104,10 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
                              "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
         if reading.asks(midway=True) not in (None, "coaching"):
             return GoalTurn(None, {GOAL_STATUS: "parked"})  # asked for another kind of help
-        if status == "first_step" and reading.is_kind == "closing":
-            return GoalTurn(None, {GOAL_STATUS: "confirmed"})
-        if status == "first_step" and reading.is_kind == "thanks_continue":
-            return GoalTurn([SAVED_THANKS, *grow.QUESTIONS["anything_else"]],
+        if status == "first_step" and reading.is_kind in ("closing", "thanks_continue"):
+            # A goodbye is answered by the chat; a thanks hears that the goal is saved.
+            thanks = [SAVED_THANKS, *grow.QUESTIONS["anything_else"]]
+            return GoalTurn(thanks if reading.is_kind == "thanks_continue" else None,
                             {GOAL_STATUS: "confirmed"})
         return _continue(message, extras, status, today)
     if reading.kind.label != "goal_request" or reading.kind.confidence < DRAFT_FROM:

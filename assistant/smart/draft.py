@@ -76,14 +76,9 @@ class GoalDraft:
         if _NON_ANSWER.match(answer) and pending:
             return replace(answered, skipped=(*self.skipped, pending))
         fresh = check_goal(answer, today=today, context=answered._heard())
-        merged = {name: self.report.criterion(name) for name in CRITERIA}
-        deadline = self.report.deadline
-        for name in CRITERIA:
-            new = fresh.criterion(name)
-            if new.outranks(merged[name]) or (name == pending and new.status == "present"):
-                merged[name] = new
-                deadline = fresh.deadline if name == "time_bound" else deadline
+        merged = self._merged(fresh, keep=pending)
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
+        deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by getting it
         # submitted", "by March") is not taken as the one asked about.
         elsewhere = fresh.time_bound.status == "present" or (
@@ -106,11 +101,19 @@ class GoalDraft:
         fresh = check_goal(answer, today=today)
         if fresh.deadline is None or fresh.time_bound.status != "present":
             return self
-        settled = {name: fresh.criterion(name) for name in CRITERIA
-                   if fresh.criterion(name).outranks(self.report.criterion(name))}
         report = replace(self.report, deadline=fresh.deadline,
-                         **{**settled, "time_bound": fresh.time_bound})
+                         **self._merged(fresh, keep="time_bound"))
         return replace(self, answers=(*self.answers, answer), report=report)._settle()
+
+    def _merged(self, fresh: SmartReport, keep: Criterion | None) -> dict[str, CriterionResult]:
+        """The report's criteria, each taken from ``fresh`` where that outranks it, and
+        ``keep`` taken from ``fresh`` wherever ``fresh`` finds it."""
+        merged = {}
+        for name in CRITERIA:
+            current, new = self.report.criterion(name), fresh.criterion(name)
+            keeps = name == keep and new.status == "present"
+            merged[name] = new if keeps or new.outranks(current) else current
+        return merged
 
     def with_first_steps(self, *steps: str) -> GoalDraft:
         """Record the first concrete steps towards the goal."""
