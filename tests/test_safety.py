@@ -62,6 +62,40 @@ def test_no_pattern_matches_an_idiom_or_a_plain_denial(text: str) -> None:
     assert pattern_kinds(text) == []
 
 
+#: Safety words that are denied, told as past and over, or asked and answered no.
+NOT_NOW = [
+    "Nobody has ever harassed me here, but I want to know how reporting works for my mentees",
+    "I used to self-harm as a teenager but I've been fine for over ten years. Can I mention it?",
+    "I was assaulted by a patient years ago, had counselling, and I'm fine now.",
+    "My mentor asked if I'm having thoughts of suicide. I'm not, I'm just stressed about exams.",
+]
+#: The same words where distress is back, hedged, or answered yes: these still count.
+STILL_NOW = [
+    "I used to cut myself years ago and I have started again.",
+    "Years ago I self-harmed. I'm fine, but lately the urge to cut myself is back.",
+    "I'm fine now, unlike years ago, but I keep thinking everyone would be better off without me",
+    "My mentor asked if I'm having thoughts of suicide and I said yes.",
+    "Nobody has ever harassed me before. I want to kill myself.",
+    "I'm not suicidal but I want to kill myself",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW)
+def test_denied_or_resolved_safety_words_are_not_a_pattern_hit(text: str) -> None:
+    assert pattern_kinds(text) == []
+
+
+@pytest.mark.parametrize("text", STILL_NOW)
+def test_distress_that_is_back_hedged_or_affirmed_is_still_a_pattern_hit(text: str) -> None:
+    assert pattern_kinds(text)
+
+
+def test_a_denial_is_no_evidence_for_the_classifier_either(check: SafetyCheck) -> None:
+    assert check.check("No thoughts of hurting myself, just really annoyed at the exam board.") \
+        is None
+    assert check.check("I'm not suicidal, I just can't see the point of carrying on any more.")
+
+
 def test_every_labelled_distress_phrasing_is_caught(check: SafetyCheck) -> None:
     missed = [text for text, _ in DISTRESS if check.check(text) is None]
     assert not missed

@@ -70,7 +70,8 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:cut|cutting|burn|burning) my (?:arms?|wrists?|legs?|thighs?|skin)\b",
         r"(?:want|wanted|urges?|tempted|thinking about|thought about|started|keep|been)"
         r" (?:to )?(?:hurt|harm|hurting|harming)(?:ing)? myself\b",
-        _ME + r" (?:\w+ ){0,2}self[- ]?harm",
+        _ME + r" (?:\w+ ){0,2}self[- ]?harm(?! (?:risk|assessments?|screening|policy|training|"
+        r"teaching|pathway|protocol|service|team|patients?)\b)",
         r"self[- ]?harm(?:ing|ed)? again\b",
     ),
     "hopelessness": _any(
@@ -104,12 +105,6 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
 PATIENT_SPEAKS = _any(r"patients? (?:\w+ ){0,3}(?:says?|said|tells?|told|telling|saying|"
                       r"reports?|reported|states?|stated|expresses|expressed|wants?|who)\b")
 _SENTENCE_END = re.compile(r"[.?!;]")
-#: Plain statements that the writer is safe now. They settle an unsure classifier reading;
-#: a clear reading, or an explicit phrasing, still counts.
-SAFE_NOW = _any(
-    r"(?:i'?m|i am) (?:safe|not in (?:any )?danger|not in crisis)\b",
-    r"(?:i'?m|i am) (?:ok(?:ay)?|fine|alright|all right|coping|well)(?: now)?\b",
-)
 #: Someone the writer supports, and what they told or showed the writer.
 SOMEONE_ELSE = _any(
     r"(?:my|a|our|one of my|one of our) (?:mentees?|residents?|students?|trainees?|interns?|"
@@ -119,13 +114,42 @@ SOMEONE_ELSE = _any(
 )
 _OWN = _any(r"myself\b", r"i (?:want|wish|feel|can'?t|don'?t want|have been|keep)\b",
             r"(?:so do|me too|as do) i\b")
-#: Plain statements that one is safe: they cancel a pattern match, not the classifier.
+#: Plain statements that one is safe: neither the patterns nor the classifier read them.
 DENIALS = _any(
     r"(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill|harm) myself|in (?:any )?danger)",
     r"(?:i )?(?:would|will) never (?:hurt|kill|harm) myself",
-    r"no (?:thoughts|intention|plans?) of (?:suicide|hurting myself|self[- ]?harm)",
+    r"no (?:thoughts|intention|plans?|urges?) (?:of|to|about) (?:suicide|hurting myself|"
+    r"harming myself|self[- ]?harm)",
+    r"no (?:self[- ]?harm|suicidal) (?:urges|thoughts|feelings)",
     r"not (?:thinking|talking) about (?:suicide|killing myself|hurting myself)",
+    r"(?:nobody|no one|no-one) (?:\w+ ){0,2}(?:harass|assault|grop|threaten|abus|stalk)\w* me\b",
+    r"(?:i'?ve|i have) never been (?:\w+ )?(?:harassed|assaulted|abused|groped|stalked)",
+    r"(?:i'?m|i am) (?:perfectly |completely |totally )?safe\b",
+    r"not in (?:any )?(?:danger|crisis)\b",
 )
+#: A question put to the writer ("she asked if I'm suicidal"), and a plain no in answer.
+ASKED = _any(r"ask(?:ed|s)? (?:me )?(?:if|whether)\b")
+ANSWERED_NO = re.compile(r"(?:^|[.?!,;]\s*)(?:i'?m not|i am not|no|i said no|i told \w+ no)\b",
+                         re.IGNORECASE)
+#: Distress told as past and over: a statement of being well now, or of it being dealt with,
+#: and nothing that says it is back. It settles an unsure classifier reading, and a sentence
+#: with a past marker is not read at all; a clear reading elsewhere still counts.
+WELL_NOW = _any(
+    r"(?:i'?m|i am|i'?ve been|i have been|i feel|i'?m feeling|i'?m doing) (?:absolutely |"
+    r"completely |totally |really |so |a lot |much )*(?:ok(?:ay)?|fine|alright|all right|"
+    r"coping|well|better|good)\b",
+    r"(?:it was|it'?s|was) (?:all |fully )?(?:resolved|dealt with|sorted)\b",
+    r"(?:had|went to|finished) (?:\w+ )?(?:counselling|counseling|therapy|treatment)\b",
+)
+PAST = _any(r"used to\b", r"years? ago\b", r"as a (?:teen(?:ager)?|child|kid|student)\b",
+            r"in the past\b", r"back (?:in|when)\b", r"when i was (?:younger|at school)\b",
+            r"(?:a|my|our) former\b")
+RECURS = _any(r"again\b", r"(?:is|are|it'?s|they'?re|has come|have come|came) back\b",
+              r"lately\b", r"recently\b", r"(?:this|last) (?:week|month|night)\b",
+              r"tonight\b", r"these days\b", r"at the moment\b", r"right now\b",
+              r"still\b", r"sometimes\b",
+              # "I'm fine, but ..." hedges; it does not close the subject
+              r"(?:fine|ok(?:ay)?|well|better|good)\b[^.?!]{0,40}\bbut\b")
 
 
 #: Phrasings whose object makes them plainly not about life, read as their literal sense
@@ -137,10 +161,11 @@ LITERAL_SENSE: list[tuple[re.Pattern[str], str]] = [
 
 
 def literal(text: str) -> str:
-    """``text`` with each plainly non-literal phrasing replaced by its literal sense."""
+    """``text`` with each plainly non-literal phrasing replaced by its literal sense, and each
+    plain denial ("no thoughts of hurting myself") taken out: what is denied is no evidence."""
     for pattern, sense in LITERAL_SENSE:
         text = pattern.sub(sense, text)
-    return text
+    return DENIALS.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -163,15 +188,39 @@ class SafetyFinding:
                 "about_someone_else": self.about_someone_else}
 
 
+def _sentence_at(text: str, start: int) -> tuple[str, str]:
+    """The part of ``start``'s sentence before it, and the whole sentence."""
+    before = _SENTENCE_END.split(text[:start])[-1]
+    return before, before + _SENTENCE_END.split(text[start:])[0]
+
+
+def resolved(text: str) -> bool:
+    """``text`` tells of being well now and says nothing of distress being back."""
+    return bool(WELL_NOW.search(text)) and not RECURS.search(text)
+
+
+def pattern_hits(text: str) -> list[tuple[SafetyKind, str]]:
+    """Each kind whose explicit phrasing appears in ``text``, with the sentence that shows it.
+    A phrasing does not count when it is plainly denied, told as past and over, asked of the
+    writer and answered no, or quoted from a patient earlier in its sentence (a clinician
+    asking what to do when a patient says they want to die is clinical talk, left to the
+    classifier, which has seen such questions)."""
+    text = literal(text)
+    over = resolved(text)
+    hits: list[tuple[SafetyKind, str]] = []
+    for kind, pattern in PATTERNS.items():
+        for match in pattern.finditer(text):
+            before, sentence = _sentence_at(text, match.start())
+            if not (PATIENT_SPEAKS.search(before) or (over and PAST.search(sentence))
+                    or (ASKED.search(before) and ANSWERED_NO.search(text))):
+                hits.append((kind, sentence.strip()))
+                break
+    return hits
+
+
 def pattern_kinds(text: str) -> list[SafetyKind]:
-    """Kinds whose explicit phrasing appears in ``text``, unless plainly denied, or quoted
-    from a patient earlier in its sentence (a clinician asking what to do when a patient says
-    they want to die is clinical talk, left to the classifier, which has seen such questions)."""
-    if DENIALS.search(text):
-        return []
-    return [kind for kind, pattern in PATTERNS.items()
-            if any(not PATIENT_SPEAKS.search(_SENTENCE_END.split(text[:m.start()])[-1])
-                   for m in pattern.finditer(text))]
+    """The kinds of :func:`pattern_hits` in ``text``."""
+    return [kind for kind, _ in pattern_hits(text)]
 
 
 def training_set() -> LabelledSet:
@@ -201,22 +250,27 @@ class SafetyCheck:
         text = " ".join(message.split())
         if not text:
             return None
+        hits = pattern_hits(text)
+        if hits:
+            return SafetyFinding(tuple(kind for kind, _ in hits), hits[0][1], "pattern",
+                                 about_someone_else=_about_someone_else(text))
         pieces = [s.text for s in sentences(text)]
-        readings = [text, *pieces] if len(pieces) > 1 else [text]
-        for piece in readings:
-            kinds = pattern_kinds(piece)
-            if kinds:
-                return SafetyFinding(tuple(kinds), piece, "pattern",
-                                     about_someone_else=_about_someone_else(text))
-        # A sentence too short to say anything alone ("And then?") is read only with the rest.
-        readings = [r for r in readings if r is text or len(r.split()) >= _ALONE_WORDS]
+        # A sentence too short to say anything alone ("And then?") is read only with the rest;
+        # distress told as past and over is not read again from its past.
+        over = resolved(text)
+        readings = [r for r in ([text, *pieces] if len(pieces) > 1 else [text])
+                    if (r is text or len(r.split()) >= _ALONE_WORDS)
+                    and not (over and PAST.search(r))]
+        if not readings:
+            return None
+        settled = over or (ASKED.search(text) and ANSWERED_NO.search(text))
         predictions = self.classifier.predict_many([literal(r) for r in readings])
         for piece, prediction in zip(readings, predictions, strict=True):
             below = ORDINARY_BELOW if piece is text else SENTENCE_ORDINARY_BELOW
             if prediction.probability(ORDINARY) < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
                 unsure = prediction.probability(ORDINARY) >= UNSURE_FROM * below
-                if unsure and SAFE_NOW.search(text):
+                if unsure and settled:
                     continue
                 return SafetyFinding((ranked[0],), piece, "classifier", unsure,
                                      _about_someone_else(text))
