@@ -93,7 +93,8 @@ def test_a_quoted_goal_is_taken_as_the_learners_words(turn: Turn) -> None:
 
 def test_each_answer_lands_on_the_criterion_it_speaks_to(turn: Turn) -> None:
     """A measure is not taken as the reason asked for, and is not declined as clinical; the
-    reason given with a later date is kept; a thanks is not taken as the first step."""
+    statement says the outcome the learner chose (submitting, not publishing); the reason
+    given with a later date is kept; a thanks is not taken as the first step."""
     session = Session()
     turn(session, "I'd like to set a goal to publish a case report this year")
     turn(session, "I have an interesting case from my ICU month and my attending said it might "
@@ -101,13 +102,13 @@ def test_each_answer_lands_on_the_criterion_it_speaks_to(turn: Turn) -> None:
     lines = turn(session, "I'd measure it by getting it submitted to a journal, accepted would "
                           "be nice but I can't control that")
     assert lines[0] == ('Here is your goal as one statement: "By 31 December 2026, I will '
-                        'publish a case report."')
+                        'submit a case report to a journal."')
     assert "realistic" in lines[1]
     lines = turn(session, "submit by the end of October. it matters because I want to apply to "
                           "fellowship and I have zero publications")
-    assert lines[0] == ('Here is your goal as one statement: "By 31 October 2027, I will publish '
-                        'a case report, because I want to apply to fellowship and I have zero '
-                        'publications."')
+    assert lines[0] == ('Here is your goal as one statement: "By 31 October 2027, I will submit '
+                        'a case report to a journal, because I want to apply to fellowship and I '
+                        'have zero publications."')
     turn(session, "yes")
     lines = turn(session, "thanks!")
     assert lines[0].startswith("Glad that helped. Your goal is saved")

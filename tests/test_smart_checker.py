@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.smart import CRITERIA, SmartReport, check_goal, goal_statement
+from assistant.smart import CRITERIA, GoalDraft, SmartReport, check_goal, goal_statement
 
 TABLE = yaml.safe_load(Path(__file__).with_name("smart_goals_table.yaml").read_text())
 TODAY: date = TABLE["today"]
@@ -191,6 +191,34 @@ def test_goal_statement_keeps_the_learners_connector_and_skips_repeats() -> None
     assert goal_statement(date(2027, 1, 3), "pass the ACLS exam", "", "") == (
         "By 3 January 2027, I will pass the ACLS exam."
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "measure", "said"),
+    [
+        ("publish a case report", "submitted to a journal", "submit a case report to a journal"),
+        ("give a talk on sepsis", "presented at grand rounds",
+         "present a talk on sepsis at grand rounds"),
+        ("write a case report", "submitting the case report", "submit a case report"),
+        # A count or a rhythm joins the action as said.
+        ("go to the gym", "three times a week", "go to the gym three times a week"),
+        ("review the discharge letters", "every week", "review the discharge letters every week"),
+    ],
+)
+def test_a_measure_naming_the_actions_outcome_rephrases_it(
+    action: str, measure: str, said: str
+) -> None:
+    statement = goal_statement(date(2027, 3, 31), action, measure, "")
+    assert statement == f"By 31 March 2027, I will {said}."
+
+
+def test_a_measuring_answer_that_restates_the_action_becomes_the_measure() -> None:
+    draft = GoalDraft.start("publish a case report this year", today=TODAY)
+    other = draft.update("I'd measure it by submitting the audit", today=TODAY)
+    assert other.report.measurable.evidence == "publish a case report"
+    chosen = draft.update("I'd measure it by getting it submitted to a journal", today=TODAY)
+    assert chosen.report.measurable.evidence == "submitted to a journal"
+    assert chosen.statement == "By 31 December 2026, I will submit a case report to a journal."
 
 
 @pytest.mark.parametrize("phrase", ["by 31/02/2027", "by 2027-02-30", "by Q3 0000"])

@@ -15,7 +15,7 @@ from .checker import check_goal
 from .checkins import plan_checkins
 from .lexicon import MEASURING, PURPOSE
 from .report import CRITERIA, Criterion, CriterionResult, SmartReport
-from .statement import goal_statement
+from .statement import goal_statement, restated
 
 # Criteria the checker cannot read from a bare answer: a real answer to the question is
 # taken as the learner's word.
@@ -77,12 +77,18 @@ class GoalDraft:
             return replace(answered, skipped=(*self.skipped, pending))
         fresh = check_goal(answer, today=today, context=answered._heard())
         merged = self._merged(fresh, keep=pending)
+        measuring = fresh.measurable.status == "present" and MEASURING.search(answer) is not None
+        # How the learner says they will know ("I'd measure it by getting it submitted to a
+        # journal") is their yardstick, and replaces the goal's own wording when it restates
+        # the action; any other measure counts only where the goal had none yet.
+        action, measure = merged["specific"].evidence, fresh.measurable.evidence
+        if measuring and restated(action or "", measure or ""):
+            merged["measurable"] = fresh.measurable
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
-        # An answer that plainly speaks to another criterion ("I'd measure it by getting it
-        # submitted", "by March") is not taken as the one asked about.
-        elsewhere = fresh.time_bound.status == "present" or (
-            fresh.measurable.status == "present" and MEASURING.search(answer) is not None)
+        # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by
+        # March") is not taken as the one asked about.
+        elsewhere = fresh.time_bound.status == "present" or measuring
         if pending in _TAKEN_AT_WORD and not changed and not elsewhere:
             merged[pending] = CriterionResult("present", answer.strip())
         report = replace(self.report, deadline=deadline, **merged)

@@ -5,31 +5,80 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from assistant.text import content_words
+
 from .dates import format_date
-from .lexicon import PURPOSE
+from .lexicon import COMPLETION_VERBS, FINISHING_VERBS, FLAGS, PURPOSE, verb_forms
 
 # Reasons that already carry their own connector are kept as the learner said them.
 _CONNECTOR = re.compile(
     r"^(?:so that|so|because|as|since|in order to|which|to|for|this will|it will)\b", re.I
 )
+_DETERMINER = r"(?:a|an|the|my|our|their|his|her|this|these|that|those)"
+#: An action as a verb and the object it is done to ("publish | a case report", "write up |
+#: my case").
+_VERB_OBJECT = re.compile(
+    rf"[a-z]+(?:\s+(?:up|out|off))?\s+(?P<object>{_DETERMINER}\s.+)", FLAGS
+)
+#: A measure that says what becomes of the object: "submitted to a journal", "completing the
+#: module", "presenting it at grand rounds".
+_OUTCOME = re.compile(
+    rf"(?P<verb>[a-z]+)(?:\s+(?:it|them))?"
+    rf"(?:\s+(?P<object>{_DETERMINER}\s.+)|\s+(?P<place>(?:to|at|in|for|on|with)\s.+))?",
+    FLAGS,
+)
+#: Each form of a verb whose outcome the learner's own work settles, to its base form.
+_OUTCOME_BASE = {
+    form: verb
+    for verb in reversed((*FINISHING_VERBS, *COMPLETION_VERBS))
+    for form in verb_forms(verb)
+}
 
 
 def _clean(part: str) -> str:
     return re.sub(r"\s+", " ", part).strip().rstrip(".,;")
 
 
+def _action(action: str) -> str:
+    action = re.sub(r"^(?:i will|i'll|i want to|to)\s+", "", _clean(action), flags=re.I)
+    if not action[:2].isupper():  # keep "ACLS ..." and "I ..." as written
+        action = action[:1].lower() + action[1:]
+    return action
+
+
+def restated(action: str, measure: str) -> str | None:
+    """``action`` said with the verb of ``measure`` when the measure names what becomes of the
+    action's own object: "publish a case report" measured by "submitted to a journal" is
+    "submit a case report to a journal". None for any other measure, such as a count or a
+    rhythm ("5 procedures logged", "three times a week").
+    """
+    action, measure = _action(action), _clean(measure)
+    said, outcome = _VERB_OBJECT.fullmatch(action), _OUTCOME.fullmatch(measure)
+    if not said or not outcome:
+        return None
+    verb, thing = _OUTCOME_BASE.get(outcome["verb"].lower()), said["object"]
+    # "submitting the case report" speaks of the goal's report; "submitting the audit" does not.
+    if not verb or not content_words(outcome["object"] or "") <= content_words(thing):
+        return None
+    place = outcome["place"]
+    if place and place.lower() not in thing.lower():
+        return f"{verb} {thing} {place}"
+    return f"{verb} {thing}"
+
+
 def goal_statement(deadline: date, action: str, measure: str, why: str) -> str:
     """Build "By <date>, I will <action> <measure>, so that <why>."
 
     A leading "I will" in `action`, a `measure` already contained in the action and
-    an empty `why` are all handled; a `why` that starts with its own connector
-    ("because ...") keeps it instead of "so that".
+    an empty `why` are all handled; a measure that names the outcome of the action rephrases
+    it (see `restated`); a `why` that starts with its own connector ("because ...") keeps it
+    instead of "so that".
     """
-    action = re.sub(r"^(?:i will|i'll|i want to|to)\s+", "", _clean(action), flags=re.I)
-    if not action[:2].isupper():  # keep "ACLS ..." and "I ..." as written
-        action = action[:1].lower() + action[1:]
-    measure = _clean(measure)
-    what = action if not measure or measure.lower() in action.lower() else f"{action} {measure}"
+    action, measure = _action(action), _clean(measure)
+    if not measure or measure.lower() in action.lower():
+        what = action
+    else:
+        what = restated(action, measure) or f"{action} {measure}"
     sentence = f"By {format_date(deadline)}, I will {what}"
     why = _clean(why)
     if why:
