@@ -13,6 +13,7 @@ from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.index.store import StoredChunk
 from assistant.plan import Mode, Plan
+from evals.coder import echo_overlap
 
 Planner = Callable[..., Plan]
 HIT = Hit(StoredChunk("c1", "Mentors meet monthly.", "h.md", "Handbook", "Cadence", "d1"), 1.0, 0.8)
@@ -98,6 +99,23 @@ def test_coaching_asks_for_what_is_missing_and_never_for_what_was_given(plan: Pl
     assert plans[5].reflection == "So you are partly there, with some doubt left."
 
 
+def test_what_is_told_right_after_a_switch_to_coaching_is_reflected_and_followed(
+        plan: Planner) -> None:
+    message = "I think she's overwhelmed but she says she's fine"
+    plans = _converse(plan, ["My mentee keeps missing our meetings. How should I handle it?",
+                             "coach me", message])
+    assert [p.mode for p in plans] == ["advising", "coaching", "coaching"]
+    told = plans[2]
+    # The gap between the mentor's read and the mentee's account, not the words handed back.
+    assert told.reflection is not None and reflect.feeling_of(message) == "mixed_signals"
+    assert reflect.copied_share(told.reflection, message) < 0.3
+    assert echo_overlap(told.reflection, message) < 0.5
+    # The goal question went unanswered: it comes back once, in other words.
+    assert told.grow_stage == "goal"
+    assert told.questions[0] not in plans[1].questions
+    assert told.questions[0] != grow.QUESTIONS["goal"][0]
+
+
 def test_coaching_reflections_never_echo_the_message() -> None:
     message = "I think she's overwhelmed with night shifts, but I haven't asked her"
     found = reflect.reflect_turn(message)
@@ -152,6 +170,9 @@ def test_simple_reflections_keep_the_gist_and_vary_their_opening() -> None:
     assert first == "So you want to ask Dr. Patel for a letter of recommendation."
     assert second == "It sounds like you want to ask Dr. Patel for a letter of recommendation."
     assert reflect.reflect("Is there a template for the agreement?") is None
+    # Whether a clause is an echo does not depend on the opener ("You're saying" vs "says").
+    said = "I think the rota is unfair, but he says it can't change"
+    assert all(reflect.reflect(said, turn=turn) for turn in range(4))
 
 
 def test_coaching_plans_reflect_and_ask_open_questions_without_directives(plan: Planner) -> None:

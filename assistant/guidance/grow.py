@@ -74,9 +74,14 @@ OFFERED_WITH_OWN = Wisdom(
 )
 
 
+#: A goal question answered with where things stand (a worry, the background) is asked once
+#: more, in other words: without an aim the options have nothing to serve.
+_GOAL_ASKS = 2
+
+
 def next_need(memory: Memory) -> str:
     """What the conversation needs next from the learner, given what they have said."""
-    if not memory.goal and "goal" not in memory.asked:
+    if _goal_open(memory):
         return "goal"
     if not memory.has_reality and "reality" not in memory.asked:
         return "reality"
@@ -89,6 +94,17 @@ def next_need(memory: Memory) -> str:
     if memory.confidence is None and "confidence" not in memory.asked:
         return "confidence"
     return "wrap" if "wrap" not in memory.asked else "anything_else"
+
+
+def _goal_open(memory: Memory) -> bool:
+    """Whether to ask for the goal: it was never asked, or it was asked just now and the
+    answer told only where things stand (a learner weighing options is not taken back)."""
+    if memory.goal:
+        return False
+    if "goal" not in memory.asked:
+        return True
+    return (memory.last_asked == "goal" and memory.asked.count("goal") < _GOAL_ASKS
+            and not (memory.options or memory.commitment))
 
 
 def question_for(need: str, memory: Memory, *, stuck: bool = False) -> str:

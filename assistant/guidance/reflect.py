@@ -227,7 +227,8 @@ def reflect(message: str, *, turn: int = 0) -> str | None:
     opener = _OPENERS[turn % len(_OPENERS)]
     text = opener.format(body)
     text = text[0].upper() + text[1:]
-    return None if copied_share(text, message) > MAX_COPIED else text
+    # The opener is the guide's own words ("You're saying"), never a copy of the message.
+    return None if copied_share(body, message) > MAX_COPIED else text
 
 
 def _key_clause(message: str) -> str | None:
