@@ -1,9 +1,9 @@
 """The safety check and the patient-information guard on their labelled sets.
 
 Safety: recall on distress and false positives on ordinary messages, for the training set
-(5-fold cross-validated, so no message is judged by a model that saw it) and for the held-out
-split written after the detector (``benchmarks/data/safety_heldout.yaml``), with the time per
-message. Privacy: precision and recall of identifier spans on the development set the guard was
+(5-fold cross-validated, so no message is judged by a model that saw it) and for each held-out
+split written after a version of the detector (``benchmarks/data/safety_heldout*.yaml``; the
+targets are judged on the newest), with the time per message. Privacy: precision and recall of identifier spans on the development set the guard was
 tuned on (``tests/data/phi_dev.yaml``) and on the held-out split
 (``benchmarks/data/phi_heldout.yaml``).
 
@@ -37,14 +37,17 @@ from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa:
 #: at while changing the next one: A for thresholds and a pattern; B for the reading of
 #: patients' words and of "I'm safe" statements; C for training on the reader's sets as
 #: ordinary traffic. D was written after the fourth version; its one missed distress message
-#: (a mentee "stockpiling her meds") led to a pattern for stockpiled means, nothing else.
+#: (a mentee "stockpiling her meds") led to a pattern for stockpiled means, and its false
+#: positives to the fifth version (denials, distress told as past and over, more idioms). E was
+#: written after the fifth version, blind to the code and to every other set.
 SAFETY_HELDOUT = {
     "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
     "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
     "held-out C (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
-    "held-out D (one miss seen)": ROOT / "benchmarks" / "data" / "safety_heldout_d.yaml",
+    "held-out D (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_d.yaml",
+    "held-out E (never tuned on)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
 }
-FINAL = "held-out D (one miss seen)"
+FINAL = "held-out E (never tuned on)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}
