@@ -3,9 +3,9 @@
 Safety: recall on distress and false positives on ordinary messages, for the training set
 (5-fold cross-validated, so no message is judged by a model that saw it) and for each held-out
 split written after a version of the detector (``benchmarks/data/safety_heldout*.yaml``; the
-targets are judged on the newest), with the time per message. Privacy: precision and recall of identifier spans on the development set the guard was
-tuned on (``tests/data/phi_dev.yaml``) and on the held-out split
-(``benchmarks/data/phi_heldout.yaml``).
+targets are judged on the newest), with the time per message. Privacy: precision and recall
+of identifier spans on the development set the guard was tuned on (``tests/data/phi_dev.yaml``)
+and on the held-out split (``benchmarks/data/phi_heldout.yaml``).
 
 Run from the repository root: python benchmarks/safety_and_privacy.py [--show-errors]
 """

@@ -175,6 +175,13 @@ def test_simple_reflections_keep_the_gist_and_vary_their_opening() -> None:
     assert all(reflect.reflect(said, turn=turn) for turn in range(4))
 
 
+def test_who_the_learner_is_is_never_what_is_reflected() -> None:
+    assert reflect.reflect("Hi, I'm a second-year resident. Can you help me prepare for my "
+                           "meeting with my program director?") is None
+    assert reflect.reflect("I'm a PA in the ED, about 8 months in. So far I've done maybe 5 "
+                           "procedures and I need 20.") == "So you've done maybe 5 procedures."
+
+
 def test_coaching_plans_reflect_and_ask_open_questions_without_directives(plan: Planner) -> None:
     result = plan("I want to get better at giving feedback to residents but I never find the "
                   "time.")

@@ -39,7 +39,7 @@ _SUBJECT_NEXT = re.compile(
     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _FILLER = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|well|so|honestly|um|hmm)"
+    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|well|so(?! far)|honestly|um|hmm)"
     r"[,!.\s]+)+", re.IGNORECASE)
 #: "Coach me on this instead: I want to..." - the learner's words start after the colon.
 _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
@@ -48,11 +48,23 @@ _CLAUSE_BREAK = re.compile(r",?\s+(?:but|because|although|though|so|and then|whe
                            r"\s*;\s*|,\s+and\s+(?=(?:i|we|she|he|they|it|my|our)\b)|\s+and\s+(?=(?:i|we)\b)",
                            re.IGNORECASE)
 #: A clause that can follow "It sounds like": it starts with its subject.
+#: "So far, I've done five": said back, the time word goes ("So you've done five").
+_WHEN = r"(?:right now|so far|lately|currently|at the moment|these days|recently),?\s+"
 _HAS_SUBJECT = re.compile(
-    r"^(?:(?:right now|so far|lately|currently|at the moment|these days|recently),?\s+)?"
+    rf"^(?:{_WHEN})?"
     r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|it's|"
     r"the|this|that|there|nobody|no one|everyone|someone|[A-Z][a-z]+)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
+#: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
+#: the ED"): handing it back tells them nothing, so it is never the clause reflected.
+_INTRODUCTION = re.compile(
+    r"^(?:i'?m|i am|i work as) (?:a|an|the|one of the) (?:[\w-]+ ){0,3}(?:resident|registrar|"
+    r"intern|fellow|student|nurse|consultant|attending|physician|doctor|surgeon|pharmacist|"
+    r"physio(?:therapist)?|paramedic|midwife|trainee|pa|np|associate|practitioner|mentor|"
+    r"mentee|preceptor|supervisor|director|educator|lecturer|officer|sho|fy[12]|f[12]|"
+    r"pgy-?\d|tutor|coordinator|lead)s?\b(?:\s+(?:in|at|on|from|with|for)\b[^,;]*)?"
+    r"(?:,\s*(?:about|around|nearly|almost)? ?[\w\s]+ (?:in|into it))?\W*$",
+    re.IGNORECASE)
 #: A goal or request stated without a subject ("Improve my suturing", "help me with X").
 _REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
                       re.IGNORECASE)
@@ -236,7 +248,8 @@ def _key_clause(message: str) -> str | None:
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
-    statements = [s.text for s in sentences(text) if not s.text.endswith("?")]
+    statements = [s.text for s in sentences(text)
+                  if not s.text.endswith("?") and not _INTRODUCTION.match(s.text)]
     if not statements:
         return None
     # Chat is typed fast: "stalled. we used to meet" is two sentences, whatever the case.
@@ -250,7 +263,8 @@ def _key_clause(message: str) -> str | None:
         return None
     # The learner's own part first ("I've only talked to her once" over "She runs the
     # group"), then the clause that says most.
-    return max(usable, key=lambda c: (bool(_FIRST_PERSON.match(c)), len(tokens(c))))
+    said = [re.sub(rf"^{_WHEN}", "", c, flags=re.IGNORECASE) for c in usable]
+    return max(said, key=lambda c: (bool(_FIRST_PERSON.match(c)), len(tokens(c))))
 
 
 def _trimmed(clause: str) -> str:

@@ -134,9 +134,15 @@ def wants_to_go_on(message: str) -> bool:
     return bool(_RESUME.search(message))
 
 
+#: Wanting to go on, with what the person wants to go on with ("let's get back to the meeting
+#: prep"): that names the work, it adds nothing to it.
+_RESUME_WITH = re.compile(rf"(?:{_RESUME.pattern})(?:\s+(?:with|to|on)\b[^.?!,;]*)?",
+                          re.IGNORECASE)
+
+
 def _says_little_else(message: str) -> bool:
-    """Besides wanting to go on, the message says almost nothing."""
-    return len(content_words(_RESUME.sub(" ", message))) < 3
+    """Besides wanting to go on (with something), the message says almost nothing."""
+    return len(content_words(_RESUME_WITH.sub(" ", message))) < 3
 
 
 def contact_lines(contacts: Contacts, kind: str) -> list[str]:
