@@ -4,6 +4,7 @@ openings and closings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -13,6 +14,7 @@ from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.index.store import StoredChunk
 from assistant.plan import Mode, Plan
+from assistant.reader.reading import Move
 from evals.coder import echo_overlap
 
 Planner = Callable[..., Plan]
@@ -180,6 +182,10 @@ def test_who_the_learner_is_is_never_what_is_reflected() -> None:
                            "meeting with my program director?") is None
     assert reflect.reflect("I'm a PA in the ED, about 8 months in. So far I've done maybe 5 "
                            "procedures and I need 20.") == "So you've done maybe 5 procedures."
+    memory = Memory()
+    memory.heard((Move("Hi, I'm a second-year resident.", "situation", 0.85),),
+                 "Hi, I'm a second-year resident.", date(2026, 12, 1))
+    assert not memory.has_reality, "an introduction is no account of the situation"
 
 
 def test_coaching_plans_reflect_and_ask_open_questions_without_directives(plan: Planner) -> None:

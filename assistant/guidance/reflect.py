@@ -56,7 +56,7 @@ _HAS_SUBJECT = re.compile(
     r"the|this|that|there|nobody|no one|everyone|someone|[A-Z][a-z]+)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
 #: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
-#: the ED"): handing it back tells them nothing, so it is never the clause reflected.
+#: the ED"): handing it back tells them nothing, and it is no account of the situation.
 _INTRODUCTION = re.compile(
     r"^(?:i'?m|i am|i work as) (?:a|an|the|one of the) (?:[\w-]+ ){0,3}(?:resident|registrar|"
     r"intern|fellow|student|nurse|consultant|attending|physician|doctor|surgeon|pharmacist|"
@@ -249,7 +249,7 @@ def _key_clause(message: str) -> str | None:
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
     statements = [s.text for s in sentences(text)
-                  if not s.text.endswith("?") and not _INTRODUCTION.match(s.text)]
+                  if not s.text.endswith("?") and not introduces_self(s.text)]
     if not statements:
         return None
     # Chat is typed fast: "stalled. we used to meet" is two sentences, whatever the case.
@@ -265,6 +265,11 @@ def _key_clause(message: str) -> str | None:
     # group"), then the clause that says most.
     said = [re.sub(rf"^{_WHEN}", "", c, flags=re.IGNORECASE) for c in usable]
     return max(said, key=lambda c: (bool(_FIRST_PERSON.match(c)), len(tokens(c))))
+
+
+def introduces_self(statement: str) -> bool:
+    """``statement`` only says who the learner is ("I'm a second-year resident")."""
+    return _INTRODUCTION.match(_FILLER.sub("", statement.strip())) is not None
 
 
 def _trimmed(clause: str) -> str:
