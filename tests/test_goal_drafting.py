@@ -114,3 +114,14 @@ def test_each_answer_lands_on_the_criterion_it_speaks_to(turn: Turn) -> None:
     assert lines[0].startswith("Glad that helped. Your goal is saved")
     assert current_goal(session.extras).first_steps == ()
     assert session.extras[GOAL_STATUS] == "confirmed"
+
+
+def test_a_yes_where_the_goal_itself_is_asked_for_drafts_nothing(turn: Turn) -> None:
+    session = Session()
+    turn(session, "Can you help me set a SMART goal?")
+    lines = turn(session, "ok")
+    assert current_goal(session.extras) is None
+    assert session.extras[GOAL_STATUS] == "awaiting_goal"
+    assert "your own words" in lines[0] and lines[-1].endswith("together.")
+    lines = turn(session, "I want to present my audit at the regional meeting")
+    assert "present my audit" in current_goal(session.extras).text

@@ -15,6 +15,7 @@ from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
 from assistant.smart.clauses import without_lead_in
 from assistant.smart.dates import format_date
+from assistant.text import content_words
 
 #: Session extras keys.
 GOAL = "goal"
@@ -58,6 +59,10 @@ CONFIRM = (
     "save a goal you haven't agreed to."
 )
 LATER_DATE = "What date would be realistic for it?"
+IN_OWN_WORDS = "I'd rather the goal were in your own words, so I'll wait for them."
+#: Replies that agree or pass, and say nothing of a goal.
+_ASSENT = content_words("yes yeah yep ok okay sure fine good great perfect right correct agreed "
+                        "looks sounds thanks thank")
 IN_ONE_SENTENCE = ("How would you put the whole goal in one sentence: what you will do, how "
                    "you will know, and by when?")
 #: What each answered criterion adds to the draft, named rather than quoted back.
@@ -122,9 +127,19 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
 
 
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
-    if status == "awaiting_goal":
-        return _drafted(GoalDraft.start(without_lead_in(message), today=today), extras, today)
     draft = current_goal(extras)
+    if status == "awaiting_goal":
+        if content_words(message) <= _ASSENT:
+            return GoalTurn(_still_awaited(draft), {GOAL_STATUS: status})
+        if draft is None:
+            return _drafted(GoalDraft.start(without_lead_in(message), today=today), extras,
+                            today)
+        # The goal in one sentence, after every question: it completes the draft, and a reply
+        # that adds nothing to it ("confidence 8") leaves the draft as it was.
+        completed = draft.update(message, today=today)
+        if completed.report == draft.report:
+            return GoalTurn(_still_awaited(draft), {GOAL_STATUS: status})
+        return _drafted(completed, extras, today)
     assert draft is not None
     if status == "first_step":
         draft = draft.with_first_steps(*draft.first_steps, message)
@@ -165,6 +180,17 @@ def _drafted(draft: GoalDraft, extras: dict[str, Any], today: date,
              "realistic for this goal, or would a later date work better?"],
             updates | {GOAL_STATUS: "checking_deadline"})
     return GoalTurn(_drafting_lines(draft), updates | {GOAL_STATUS: status})
+
+
+def _still_awaited(draft: GoalDraft | None) -> list[str]:
+    """A "yes" or "not sure" where the goal itself was asked for: nothing is drafted from it,
+    and the learner gets a start to finish in their own words."""
+    if draft is None:
+        return [IN_OWN_WORDS, "What would you like to achieve, even roughly? We'll sharpen it "
+                              "together."]
+    start = f"By {format_date(draft.deadline)}, I will" if draft.deadline else "I will"
+    return [IN_OWN_WORDS, f'You could start from "{start} ..." and say what you will do and '
+                          "how you will know you have done it."]
 
 
 def _too_soon(draft: GoalDraft, extras: dict[str, Any], today: date) -> bool:
