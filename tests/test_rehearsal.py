@@ -216,6 +216,23 @@ def test_asking_to_practise_in_chat_offers_the_scenario_and_the_line_is_rehearsa
     assert guide.ask(session, "end").text.startswith("[Coaching]\nThat's the end")
 
 
+def test_a_request_like_no_scenario_gets_the_closest_few_not_the_whole_list(
+        guide: Guide) -> None:
+    # Asking one's manager for time to prepare a certification is a request for a development
+    # opportunity to someone who can grant it, the sponsorship conversation; asking someone to
+    # mentor you (a specific, bounded ask that is easy to decline) comes next.
+    session = Session()
+    offer = guide.ask(session, "Can I practise asking her? She's my nurse manager and I want to "
+                               "ask for protected time to study for my CCRN.")
+    offered = [s.title.lower() for s in LIBRARY.scenarios if s.title.lower() in offer.text]
+    assert offer.text.startswith("[Coaching]") and 1 <= len(offered) <= 3
+    assert min(offered, key=offer.text.index) == "asking for a sponsorship or an opportunity"
+    assert '"list"' in offer.text
+    listed = guide.ask(session, "list")
+    assert all(s.title in listed.text for s in LIBRARY.scenarios)
+    assert guide.ask(session, "start").text.startswith("[Rehearsal: Dr. Haddad]")
+
+
 def test_a_practice_line_out_of_the_blue_is_offered_and_start_answers_it(guide: Guide) -> None:
     session = Session()
     offer = guide.ask(session, "Hi Dr. Patel, I really admire your work on heart failure "

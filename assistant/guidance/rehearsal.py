@@ -19,6 +19,7 @@ from assistant.guidance.reflect import reflect
 from assistant.index.retriever import Hit
 from assistant.plan import Counterpart, Moment, Plan, Turn
 from assistant.reader.reading import Reading
+from assistant.reader.rubric import MATCHES_FROM, OFFERED_FROM
 from assistant.rehearsal.scenarios import (
     RubricItem,
     Scenario,
@@ -56,6 +57,10 @@ _ACCEPT = re.compile(
     re.IGNORECASE)
 _DECLINE = re.compile(r"^\W*(?:no|nope|not now|no thanks|maybe later|not yet|another time)\b",
                       re.IGNORECASE)
+_LIST = re.compile(r"^\W*(?:list|(?:show|see) (?:me )?(?:the )?(?:list|all(?: of them| the "
+                   r"scenarios)?|scenarios))\W*$", re.IGNORECASE)
+#: At most this many of the closest scenarios are offered when none is the conversation asked for.
+SHORTLIST = 3
 #: A person addressed by title and name ("Dr. Patel"): whom the learner wants to practise with.
 _ADDRESSED = re.compile(r"\b((?:Dr|Prof|Professor)\.? [A-Z][\w'-]+)")
 
@@ -123,6 +128,9 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
     assert scenario is not None
     status = state["status"]
     if status == "offered":
+        if _LIST.search(message):
+            plan.flow_lines = _listed(library)
+            return
         if _DECLINE.search(message):
             plan.session_updates[REHEARSAL] = None
             return
@@ -152,29 +160,28 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
 
 
 def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
-    """A request to practise (or a practice line said out of the blue) gets the matching
-    scenario offered, its brief and objective, and how to step out."""
+    """A request to practise (or a practice line said out of the blue) gets the scenario it
+    is like offered outright, with its brief and objective and how to step out; one like no
+    scenario closely gets the closest few, closest first, the first of them on offer."""
     kind = reading.is_kind
     if kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
         return
     # A mentor practises a mentor's conversation, a mentee a mentee's, when it shows who speaks.
     speaker = reading.speaking_as
-    fitting = [key for key, _ in reading.scenarios
+    fitting = [(found, score) for key, score in reading.scenarios
                if (found := library.get(key)) and speaker in (None, "staff", found.audience)]
     if not fitting:
-        titles = "; ".join(s.title for s in library.scenarios)
-        plan.flow_lines = [
-            "I can play the other person while you practise, in one of these conversations: "
-            f"{titles}.",
-            "Which of them is closest to the conversation you want to practise?"]
         return
-    scenario = library.get(fitting[0])
-    assert scenario is not None
+    scenario, score = fitting[0]
     addressed = _ADDRESSED.search(reading.message)
     persona = addressed.group(1) if addressed else scenario.persona.name
     state: dict[str, Any] = {"scenario": scenario.id, "persona": persona, "status": "offered"}
     if kind == "practice_line":
         state["first_line"] = reading.message
+    plan.session_updates[REHEARSAL] = state
+    if score < OFFERED_FROM:
+        plan.flow_lines = _shortlist(_closest(fitting), persona, len(library.scenarios))
+        return
     # What the learner wants from the conversation, in their words, when a sentence says it.
     wants = next((r for s in sentences(reading.message)
                   if (r := reflect(s.text)) and not has_directive(r)), None)
@@ -189,7 +196,36 @@ def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
          f'How would you like to open when you are ready? (Or say "start" to hear {persona} '
          "first.)"),
     ]
-    plan.session_updates[REHEARSAL] = state
+
+
+def _closest(ranked: list[tuple[Scenario, float]]) -> list[Scenario]:
+    """The few scenarios to offer (most alike first): those like the request, else the
+    nearest."""
+    alike = [pair for pair in ranked if pair[1] >= MATCHES_FROM]
+    return [scenario for scenario, _ in (alike or ranked)[:SHORTLIST]]
+
+
+def _shortlist(closest: list[Scenario], persona: str, total: int) -> list[str]:
+    """The offer of the ``closest`` scenarios (the first of them played by ``persona``)."""
+    first, others = closest[0], closest[1:]
+    lines = ["None of the rehearsals is exactly that conversation, but this one comes closest: "
+             f"{first.title.lower()}, with {persona} ({first.persona.role}). "
+             f"Your objective: {first.objective}"]
+    if others:
+        lines.append("Also near it: " + "; ".join(s.title.lower() for s in others) + ".")
+    lines.append(HOW_TO)
+    lines.append(f'How close is it to the conversation you want to have? Say "start" to '
+                 f'practise it, "list" to see all {total}, or "no" to leave it for now.')
+    return lines
+
+
+def _listed(library: ScenarioLibrary) -> list[str]:
+    """Every scenario of the library, to choose from in the Rehearse tab."""
+    return ["These are the conversations you can rehearse:",
+            *(f"- {s.title}" for s in library.scenarios),
+            "Which of them is closest to the conversation you want to practise? Pick it in the "
+            'Rehearse tab (or with "mentorcoach rehearse --scenario ID"), or say "start" for the '
+            "one on offer."]
 
 
 def _speak(plan: Plan, scenario: Scenario, state: dict[str, Any], moment: Moment, *,

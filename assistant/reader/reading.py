@@ -160,8 +160,8 @@ class Reading:
     moves: tuple[Move, ...] = ()
     #: While rehearsing: the rubric behaviours the line shows.
     rubric: RubricReading | None = None
-    #: A request to practise (or a practice line): the scenarios it is like, most alike first,
-    #: each with its similarity.
+    #: A request to practise (or a practice line): every scenario, most alike first, each with
+    #: its similarity.
     scenarios: tuple[tuple[str, float], ...] = ()
 
     @property

@@ -36,8 +36,10 @@ OFF_SCRIPT_BELOW = 0.45
 _CLAUSE = re.compile(r"\s*(?:[;:\u2014]|,\s*(?:and|but|so)?|\s(?:and|but|so)\s(?=(?:I|I'm|I've|I'd|"
                      r"we|you)\b))\s*")
 _CLAUSE_WORDS = 3
-#: A request to practise is matched to the scenario it is most like from this similarity.
+#: A request to practise is like a scenario from this similarity, and is offered the one it
+#: is most like outright from :data:`OFFERED_FROM` (below it, the closest few to choose from).
 MATCHES_FROM = 0.4
+OFFERED_FROM = 0.6
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,8 @@ class RubricReader:
 
     def ranked(self, message: str, options: Mapping[str, Sequence[str]]
                ) -> tuple[tuple[str, float], ...]:
-        """The options (id to the texts that describe it) at least somewhat like ``message``,
-        most alike first; an option scores its best-matching text."""
+        """Every option (id to the texts that describe it), most alike to ``message`` first;
+        an option scores its best-matching text."""
         if not options or not message.strip():
             return ()
         texts = [(key, text) for key, described in options.items() for text in described]
@@ -136,7 +138,7 @@ class RubricReader:
         best: dict[str, float] = {}
         for (key, _), score in zip(texts, similarity, strict=True):
             best[key] = max(best.get(key, -1.0), float(score))
-        return tuple(sorted(((k, round(v, 4)) for k, v in best.items() if v >= MATCHES_FROM),
+        return tuple(sorted(((k, round(v, 4)) for k, v in best.items()),
                             key=lambda pair: pair[1], reverse=True))
 
 

@@ -98,6 +98,9 @@ class Scenario(_Strict):
     persona: Persona
     opening: str = _Text
     rubric: tuple[RubricItem, ...] = Field(min_length=2)
+    #: Ways a learner might ask to practise it in their own situation: a request to practise
+    #: is matched by these too, when it names nothing from the scene.
+    requests: tuple[str, ...] = ()
     #: The counterpart's lines when the learner is vague (no behaviour shown).
     pushback: tuple[str, ...] = Field(min_length=1)
     #: The counterpart's lines when the learner goes off script.
@@ -127,8 +130,9 @@ class Scenario(_Strict):
     @property
     def described(self) -> tuple[str, ...]:
         """What the scenario is about, for matching a learner's request to it: its title and
-        objective, and the lines a learner might say in it."""
-        return (self.title, self.objective, *(e for i in self.rubric for e in i.examples))
+        objective, the requests to practise it, and the lines a learner might say in it."""
+        return (self.title, self.objective, *self.requests,
+                *(e for i in self.rubric for e in i.examples))
 
     def summary(self) -> dict[str, str]:
         """The ``rehearse --list --json`` entry."""
