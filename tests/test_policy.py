@@ -157,6 +157,8 @@ def test_second_person_agrees_in_person_and_verb(text: str, said_back: str) -> N
         ("We meet monthly in the library.", None),
         ("I'm overwhelmed with nights.", "overwhelmed"),
         ("I think my mentee is overwhelmed.", None),  # her feeling, not the learner's
+        ("I want to improve my suturing.", "growth"),
+        ("I listed five things she could improve and she went quiet.", None),  # her growth
     ],
 )
 def test_complex_reflections_name_the_feeling_or_value(message: str, feeling: str | None) -> None:
