@@ -1,57 +1,41 @@
 """How far the behaviour coder agrees with hand labels: accuracy, Cohen's kappa, per code.
 
-Two labelled parts ship in ``evals/data``: the development part the coder's rules were written
-against, and a held-out part written after the coder was finished and never used to tune it.
+The labelled parts are described in :mod:`evals.labels`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
-import yaml
+from evals.coder import Coder, coder
+from evals.labels import CODES, PARTS, Labelled, load_part
 
-from evals.coder import CODES, Code, code_utterance
-
-#: The labelled parts, in the order the report shows them.
-PARTS = {"development": "coder_dev.yaml", "held-out": "coder_heldout.yaml"}
-
-
-class LabelError(ValueError):
-    """A labelled file that cannot be used; the message names the file and the item."""
+#: Folds of the development part's cross-validation.
+FOLDS = 5
 
 
-@dataclass(frozen=True)
-class Labelled:
-    """One hand-labelled utterance and the message it answers."""
-
-    utterance: str
-    message: str
-    code: Code
-
-
-def load_part(name: str) -> list[Labelled]:
-    """The labelled utterances of one part (``development`` or ``held-out``)."""
-    file = PARTS[name]
-    data = yaml.safe_load(files("evals").joinpath("data", file).read_text(encoding="utf-8"))
-    items = []
-    for number, item in enumerate((data or {}).get("items", []), 1):
-        if not isinstance(item, dict) or item.get("code") not in CODES or not item.get(
-            "utterance"
-        ):
-            raise LabelError(f"evals/data/{file}: item {number}: needs an utterance and one "
-                             f"of the codes {', '.join(CODES)}")
-        items.append(Labelled(str(item["utterance"]), str(item.get("message", "")),
-                              item["code"]))
-    return items
-
-
-def agreement(items: list[Labelled]) -> dict[str, Any]:
+def agreement(items: tuple[Labelled, ...], by: Coder | None = None) -> dict[str, Any]:
     """Accuracy, Cohen's kappa and per-code precision and recall of the coder on ``items``."""
-    pairs = [(item.code, code_utterance(item.utterance, item.message).code) for item in items]
+    by = by or coder()
+    pairs = [(item.code, by.code_utterance(item.utterance, item.message).code)
+             for item in items]
+    return _scores(pairs)
+
+
+def cross_validated(items: tuple[Labelled, ...], k: int = FOLDS) -> dict[str, Any]:
+    """The agreement on ``items`` of coders fitted on the rest: every ``k``-th item, in file
+    order, is coded once by a coder fitted on the others."""
+    pairs = []
+    for fold in range(k):
+        fitted = Coder(item for i, item in enumerate(items) if i % k != fold)
+        pairs += [(item.code, fitted.code_utterance(item.utterance, item.message).code)
+                  for item in items[fold::k]]
+    return _scores(pairs)
+
+
+def _scores(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     n = len(pairs)
     hits = sum(gold == got for gold, got in pairs)
     gold_counts = Counter(g for g, _ in pairs)
@@ -78,5 +62,8 @@ def agreement(items: list[Labelled]) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def coder_agreement() -> dict[str, dict[str, Any]]:
-    """The coder's agreement on each labelled part (cached: the parts ship with the code)."""
-    return {name: agreement(load_part(name)) for name in PARTS}
+    """The coder's agreement on each labelled part (cached: the parts ship with the code); the
+    development part, which the coder is fitted on, is cross-validated."""
+    return {f"{name} ({FOLDS}-fold cross-validated)" if name == "development" else name:
+            cross_validated(load_part(name)) if name == "development"
+            else agreement(load_part(name)) for name in PARTS}

@@ -11,8 +11,9 @@ judged against the learner's message it answers:
   overlap above :data:`ECHO_OVERLAP`, person words aside) is a verbatim echo: neutral, not a
   reflection;
 * a reflection is *complex* when it adds meaning or feeling the learner did not say (a feeling
-  or value word not in the message, a double-sided or inferential frame such as "part of
-  you", or mostly new words), otherwise *simple*.
+  or value of a family the message does not name, a double-sided or inferential frame such as
+  "part of you", or a meaning far from the message's: see :data:`FAR`), otherwise *simple*: a
+  rephrasing close to what was said.
 
 Benchmarks reuse :func:`code` and :func:`summarise` to measure whole conversations.
 """
@@ -23,26 +24,36 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, get_args
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 import Stemmer
 
+from assistant.settings import get_settings
 from assistant.text import content_words, sentences
+from evals.labels import CODES, Code, Labelled, load_part
 
-Code = Literal[
-    "open_question", "closed_question", "simple_reflection", "complex_reflection",
-    "giving_information", "persuade", "affirm", "emphasise_autonomy", "neutral",
-]
-CODES: tuple[Code, ...] = get_args(Code)
+if TYPE_CHECKING:
+    from assistant.reader.classifier import EmbeddingClassifier
+
+__all__ = ["CODES", "Code", "Coded", "Coder", "Summary", "code", "code_utterance", "coder",
+           "echo_overlap", "summarise"]
 REFLECTIONS: frozenset[Code] = frozenset({"simple_reflection", "complex_reflection"})
 QUESTIONS: frozenset[Code] = frozenset({"open_question", "closed_question"})
 
 #: Above this share of a message sentence's words copied, a "reflection" is a verbatim echo.
 ECHO_OVERLAP = 0.8
+#: How far a reflection's meaning is from the message's (cosine of the sentence embeddings):
+#: under FAR it says something the learner did not; under NEAR it does so when at least
+#: NEW_WORDS of its words are new. Set on the development part.
+FAR, NEAR, NEW_WORDS = 0.3, 0.45, 0.7
+#: Reflections of fewer content words than this are judged by their words alone.
+SHORT = 4
 
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
+_QUOTED = re.compile(r'"[^"]+"|\u201c[^\u201d]+\u201d')
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'m", " am"), ("'ve", " have"),
                  ("'ll", " will"), ("'d", " would"), ("'s", ""))
@@ -58,80 +69,150 @@ _OPEN_HEAD = re.compile(
     re.IGNORECASE)
 _OPEN_REQUEST = re.compile(
     r"^(?:(?:so|and|okay)[, ]+)?(?:tell me (?:more|about|what|how)|say more|describe|"
-    r"walk me through|talk me through|help me understand)\b", re.IGNORECASE)
+    r"walk me through|talk me through|talk to me about|help me understand|say a (?:little|bit) "
+    r"(?:more )?about|give me a (?:sense|picture|feel) of)\b", re.IGNORECASE)
 #: A closed question that hands over to an open one ("Would that work, or what else?").
 _OPEN_ALTERNATIVE = re.compile(r"(?:,|\b(?:or|and))\s+(?:what|how)\b", re.IGNORECASE)
 
 # --- statements ------------------------------------------------------------------------------
 _NEUTRAL = re.compile(
     r"^(?:let's|let us|of course|okay|ok|sure|hello|hi|welcome|thank you|thanks|say the words|"
-    r"take your time|in your own time|good (?:morning|afternoon|evening))\b|"
+    r"take your time|in your own time|good (?:morning|afternoon|evening)|"
+    r"(?:when|whenever) you(?:'re| are) ready|here(?:'s| is) (?:the|your) (?:draft|goal|"
+    r"summary|plan|scenario|feedback|transcript))\b|"
+    # The session's own signposts: a heading before a colon, a command to type.
+    r"^(?:your (?:objective|next step|goal(?: so far)?)|still to come|also near it|"
+    r"shown so far|options you weighed|where things stand|before we stop)\b[^:]*:|"
+    r"\b(?:say|reply|type|answer) [\"\u201c][^\"\u201d]{1,20}[\"\u201d]|"
+    r"\bin the \w+ tab\b|: you said [\"\u201c]|"
     r"\b(?:switch(?:ing|ed)? (?:to|back)|guidance setting|stop practi[sc]ing|help contacts|"
     r"step out|staying with (?:coaching|advising|mentoring))\b",
     re.IGNORECASE)
+#: Where an instruction can open: the sentence, or a clause after a semicolon or "so".
+_CLAUSE_START = re.compile(
+    r"(?:^|;\s*|,\s*so\s+|\bso\s+)(?:(?:just|so|first|then|now|and|also|honestly|instead|"
+    r"next|please)[, ]+)*([a-z]+(?:-[a-z]+)?)\b(?!')(?:\s+([a-z']+))?", re.IGNORECASE)
+#: After these a base verb is a noun subject ("Practice is...", "Change can wait").
+_AUXILIARIES = frozenset(
+    "is are was were has have had can could will would may might should must does did".split())
+#: Words that open statements, whatever the lexicon says of them.
+_NOT_INSTRUCTIONS = frozenset("i you we it there do does did".split())
+#: What follows the verb of an instruction: an object, a particle, a time ("Chart as you go",
+#: "Page them"). A word that is also a noun opens an instruction only with one of these next,
+#: so "Part of you" and "Nurse educators" do not.
+_OBJECT_START = frozenset(
+    "the a an your her his their them him it this that these those my our out up down back off "
+    "in on to with for about as at by over through around some one two three more less any "
+    "every each now today tomorrow tonight first yourself anyway again straight honest clear "
+    "ahead early aside".split()) | {""}
+#: Verbs an instruction follows with a gerund ("Try asking", "Keep going").
+_GERUND_VERBS = frozenset("try keep stop start consider avoid practise practice begin "
+                          "continue quit".split())
+
+
+def _instructs(text: str) -> bool:
+    """Whether ``text`` opens (or a clause of it opens) on a verb in its base form with no
+    subject: an instruction ("Block out thirty minutes", "Bank the win; move on")."""
+    from lemminflect import getAllLemmas  # loads its tables; only the judges need it
+
+    for found in _CLAUSE_START.finditer(text):
+        verb, after = found.group(1).lower(), (found.group(2) or "").lower()
+        head = verb.split("-")[-1]
+        readings = getAllLemmas(head)
+        if verb in _NOT_INSTRUCTIONS or head not in readings.get("VERB", ()):
+            continue
+        gerund = after.endswith("ing") and head in _GERUND_VERBS
+        if set(readings) - {"VERB", "AUX"} and not (after in _OBJECT_START or gerund):
+            continue
+        # "Research shows", "Time matters": the next word is the sentence's own verb.
+        inflected = after and after not in getAllLemmas(after).get("VERB", (after,))
+        if after in _AUXILIARIES or (inflected and not after.endswith("ing")):
+            continue
+        return True
+    return False
+
+
 _PERSUADE = re.compile(
-    r"\b(?:you (?:should|must|need to|have to|ought to|had better|really need)|you'd better|"
-    r"i (?:would |'d )?(?:strongly )?(?:recommend|suggest|advise|urge)|if i were you|"
+    r"\b(?:you(?: really| honestly| probably| definitely| just| still| absolutely)? "
+    r"(?:should|must|need to|have to|ought to|had better|really need)|you'd better|"
+    r"you(?:'ll| will| may| might) want to|"
+    r"i(?: would|'d)? (?:strongly |really )?(?:recommend|suggest|advise|urge)|if i were you|"
     r"my (?:advice|recommendation|suggestion)|make sure|(?:don't|do not) (?:forget|wait|"
     r"hesitate|let)|it(?:'s| is) (?:best|essential|crucial|vital|important) (?:to|that you)|"
-    r"the (?:best|right|only) (?:thing|way|choice|option|move) (?:is|would be)|"
-    r"clearly the (?:better|best|right)|the worst (?:she|he|they|anyone) can say)\b|"
-    r"^(?:just |so |first,? )?(?:try|send|ask|email|call|write|book|schedule|set up|stop|start|"
-    r"avoid|remember|consider|keep|go|talk|speak|bring|raise|protect|refer|prioriti[sz]e|"
-    r"focus|delegate|notice|agree|contact|use|plan|meet|offer|share|listen|check|find|join|"
-    r"give|slow down|let (?:her|him|them)|tell (?:her|him|them|your))\b",
+    r"the (?:best|right|only|safer|safest|smarter|wiser|better) (?:thing|way|choice|option|"
+    r"move|route|path|bet) (?:is|would be)|(?:so|which is why) it(?:'s| is) worth|"
+    r"it(?:'s| is) (?:well worth|worth a (?:serious |closer |proper )?look)|"
+    r"clearly the (?:better|best|right)|the worst (?:she|he|they|anyone) can say|"
+    r"(?:deserves|merits|is worth) a (?:serious |closer |proper |second )?look|"
+    r"it(?:'s| is) (?:clearly |simply )?the (?:stronger|better|best|safer|smarter|wiser|right|"
+    r"obvious) (?:option|choice|route|path|bet|move|call))\b|"
+    r"^(?:honestly,? )?i(?:'d| would) (?:probably |definitely |just )?"
+    r"(?!like|love|be|need|want|guess|imagine|think|wonder|add|say|have|rather)[a-z]+",
     re.IGNORECASE)
 _AUTONOMY = re.compile(
-    r"\b(?:up to you|(?:it's|it is) your (?:decision|choice|call)|you (?:decide|choose|steer)|"
-    r"you (?:can|get to) (?:decide|choose)|you(?:'re| are) (?:the (?:best )?(?:judge|expert)|"
-    r"free to|in charge)|whatever you (?:choose|decide)|only you|you know (?:this|your|best|"
-    r"yourself|what works)|your (?:own )?pace)\b",
+    r"\b(?:(?:entirely |completely )?up to you|(?:it's|it is) your (?:decision|choice|call)|"
+    r"your (?:call|decision) to make|yours to (?:choose|decide|make|set|judge)|"
+    r"(?:the )?(?:choice|decision|timing|call) is (?:yours|your own)|"
+    r"(?<!before )(?<!until )you (?:decide|choose|steer|set the pace)|"
+    r"you (?:can|get to|may|might) (?:decide|choose|prefer)|"
+    r"take (?:what|whatever)(?:'s| is)? (?:useful|helps|fits|works)|"
+    r"(?:choice|decision) (?:stays|remains|rests) (?:yours|with you)|"
+    r"you(?:'re| are) (?:the (?:best )?(?:judge|expert)|free to|in charge|the one who)|"
+    r"(?:whatever|whichever|however) you (?:choose|decide|pick)|only you|"
+    r"you (?:don't|do not) have to|no need to (?:choose|decide|pick)|"
+    r"you know (?:this|your|best|yourself|what works|(?:her|him|them|the \w+) (?:better|best))|"
+    r"your (?:own )?pace|feel free)\b",
     re.IGNORECASE)
 _AFFIRM = re.compile(
     r"\b(?:courage\w*|brave\w*|well done|good (?:job|work|thinking|idea|step|question)|"
     r"great (?:job|work|idea|step|question)|strengths?|commitment|committed|dedicat\w*|"
     r"persisten\w*|persistent|resourceful\w*|thoughtful\w*|honest\w*|impressive|admirabl\w*|"
-    r"took guts|proud|skil(?:l|led|ful)|insightful|determin(?:ed|ation)|"
-    r"you've (?:worked|done) (?:hard|well))\b",
+    r"took (?:real |some )?(?:guts|nerve|humility|maturity)|that took|proud|"
+    r"skil(?:l|led|ful)|insightful|determin(?:ed|ation)|integrity|generous|generosity|"
+    r"sensible|mature|professionalism|considerate|respectful|conscientious|"
+    r"good for you|credit to you|to your credit|handled (?:it|that|this|her|him) well|"
+    r"put (?:in )?(?:a lot of|real|so much|serious) (?:effort|work|thought)|it shows|"
+    r"you(?:'ve| have) clearly|you've (?:worked|done) (?:hard|well))\b",
     re.IGNORECASE)
 _AFFIRM_SUBJECT = re.compile(
     r"\byou(?:r|'ve|'re)?\b|^(?:that|this|noticing|doing|getting|asking|well done|good|great)\b",
-    re.IGNORECASE)
-#: Statements of general knowledge: programs, literature, what people usually do.
-_INFORMATION = re.compile(
-    r"\b(?:programs?|handbooks?|research|studies|study|evidence|literature|guidelines?|"
-    r"usually|typically|generally|often|commonly|recommends?|describes?|lists|works best|"
-    r"many|most (?:mentors|people|programs|residents)|some (?:mentors|people|programs|"
-    r"residents|mentees)|is a (?:normal|common)|means|defined)\b",
-    re.IGNORECASE)
-#: How a reflection opens: it speaks of the learner.
-_REFLECTIVE_LEAD = re.compile(
-    r"^(?:so,?\s+)?(?:it sounds|it seems|sounds like|it looks like|what i(?:'m)? hear|"
-    r"i(?:'m)? hear(?:ing)?|you\b|your\b|part of you|that (?:stung|hurt|must|sounds|sounded|"
-    r"seems|felt|was hard)|something (?:about|in)|being\b|on the one hand)",
     re.IGNORECASE)
 _REFLECTIVE_STRIP = re.compile(
     r"^(?:so,?\s+)?(?:it sounds (?:like|as if|as though)|it seems (?:like|that|as if)?|"
     r"sounds like|it looks like|what i(?:'m)? hear(?:ing)? is(?: that)?|i hear(?: that)?|"
     r"you(?:'re| are) saying(?: that)?)\s*",
     re.IGNORECASE)
+#: How a reflection opens when it says so ("It sounds like...", "So your meetings...").
+_REFLECTIVE_OPENING = re.compile(
+    r"^(?:so,?\s+(?:you|your)\b|it sounds (?:like|as if|as though)|sounds like|"
+    r"what i(?:'m)? hear|you(?:'re| are) saying)", re.IGNORECASE)
 #: Frames that add meaning: two sides, what matters, a guess at what lies underneath.
 _MEANING_FRAME = re.compile(
     r"\b(?:part of you|on the one hand|on the other|even (?:though|when|if)|matters? to you|"
     r"important to you|you (?:really )?(?:care|value|want (?:her|him|them) to)|you sound|"
     r"sounds like you(?:'re| are)|you(?:'re| are) (?:starting to|beginning to)|"
-    r"worth (?:her|his|their|your) time|not much left|a lot of yourself|as much as)\b",
+    r"worth (?:her|his|their|your) time|not much left|a lot of yourself|as much as|"
+    r"(?:seems|seemed|sounds) to (?:have|be)\b.*\byou)\b",
     re.IGNORECASE)
-#: Feelings and values: a reflection that names one the learner did not say adds meaning.
-_AFFECT = frozenset(_STEMMER.stemWords(
-    "afraid anxious anxiety angry annoyed ashamed burdened burned burnout confident confidence "
-    "confused disappointed discouraged drained dread embarrassed excited excites exhausted "
-    "fear frightened frustrated frustrating frustration grateful guilty guilt heavy heavier "
-    "helpless hopeful hopeless hurt hurts isolated jealous lonely lost nervous overwhelmed "
-    "pressure proud regret relieved resentful sad scared stressed stuck stung tense tired "
-    "torn uncertain uneasy unsure upset valued wonder wondering worried worry worn "
-    "care cares caring dependable fair fairness respect respected trust trusted meaning "
-    "meaningful matters safe safer belonging recognition ready readiness".split()))
+#: Feelings and values in families: a reflection that names a family the learner did not
+#: ("afraid" for "scared" is the same family) adds meaning.
+_FAMILIES = (
+    "afraid anxious anxiety concerned fear frightened nervous scared worried worry worries uneasy "
+    "tense",
+    "angry annoyed frustrated frustrating frustration resentful irritated",
+    "sad disappointed discouraged hopeless lonely isolated lost hurt hurts stung upset regret",
+    "ashamed embarrassed guilty guilt",
+    "burdened burned burnout drained exhausted tired worn heavy heavier overwhelmed pressure "
+    "stressed",
+    "confused uncertain unsure stuck torn wonder wondering questioning doubt doubts",
+    "confident confidence excited excites hopeful ready readiness",
+    "grateful relieved proud",
+    "care cares caring", "fair fairness unfair", "respect respected valued recognition",
+    "trust trusted dependable loyal", "safe safer",
+    "belonging welcome welcomed",
+)
+_FAMILY = {stem: number for number, family in enumerate(_FAMILIES)
+           for stem in _STEMMER.stemWords(family.split())}
 
 
 @dataclass(frozen=True)
@@ -175,61 +256,135 @@ def echo_overlap(utterance: str, message: str) -> float:
 def _question(text: str) -> Coded:
     if _OPEN_HEAD.search(text) or _OPEN_REQUEST.search(text):
         return Coded(text, "open_question", "asks an open question")
+    if _OPEN_HEAD.search(text.rsplit(",", 1)[-1].strip()):
+        return Coded(text, "open_question", "asks an open question after a lead-in clause")
     if _OPEN_ALTERNATIVE.search(text):
         return Coded(text, "open_question", "a closed question that opens out")
     return Coded(text, "closed_question", "asks for yes, no or one fact")
 
 
-def _reflection(text: str, message: str, echo: float) -> Coded | None:
-    """The sentence as a reflection of ``message``, or None when it is not one."""
+def _similarity(first: str, second: str) -> float:
+    """Cosine similarity of two texts' sentence embeddings (the configured embedding model)."""
+    from assistant.index.embeddings import embedder_for
+
+    a, b = embedder_for(get_settings()).embed_documents([first, second])
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def _clean(utterance: str) -> str:
+    return _BULLET.sub("", _MARKERS.sub("", utterance)).strip().replace("\u2019", "'")
+
+
+def _asks(text: str) -> bool:
+    return text.endswith("?") or bool(_OPEN_REQUEST.search(text))
+
+
+def _kind(code: Code) -> str:
+    """What the statement classifier tells apart: a reflection's depth is judged after."""
+    return "reflection" if code in REFLECTIONS else code
+
+
+def _reflection(text: str, message: str, echo: float) -> Coded:
+    """A reflection of ``message``, simple or complex."""
     body = _REFLECTIVE_STRIP.sub("", text)
-    mine = content_words(body)
     heard = content_words(message)
-    shared = mine & heard
-    framed = bool(_MEANING_FRAME.search(text))
-    if not (_REFLECTIVE_LEAD.search(text) or framed
-            or (shared and (2 * len(shared) >= len(mine) or len(mine) <= 4))):
-        return None
-    new = mine - heard
-    feeling = sorted(w for w in new if w in _AFFECT)
-    if framed:
+    named = {_FAMILY[w] for w in heard if w in _FAMILY}
+    mine = content_words(body)
+    feeling = sorted(w for w in mine - heard if w in _FAMILY and _FAMILY[w] not in named)
+    if _MEANING_FRAME.search(text):
         return Coded(text, "complex_reflection", "adds meaning (a two-sided or inferential "
                      "frame)", echo)
     if feeling:
         return Coded(text, "complex_reflection", f"names what was not said ({feeling[0]})", echo)
-    if len(new) >= 3 and 2 * len(new) > len(mine):
-        return Coded(text, "complex_reflection", "adds meaning in new words", echo)
-    return Coded(text, "simple_reflection", "hands back what was said", echo)
+    # A few words ("So tomorrow it is.") sit far from any message: distance says nothing.
+    similarity = _similarity(body, message) if message and len(mine) >= SHORT else 1.0
+    new = len(mine - heard) / len(mine) if mine else 0.0
+    if similarity < FAR or (similarity < NEAR and new >= NEW_WORDS):
+        return Coded(text, "complex_reflection", f"says what was not said (similarity "
+                     f"{similarity:.2f})", echo)
+    return Coded(text, "simple_reflection", f"hands back what was said (similarity "
+                 f"{similarity:.2f})", echo)
 
 
-def code_utterance(utterance: str, message: str = "") -> Coded:
-    """The code of one sentence of a guide reply, judged against the message it answers."""
-    text = _BULLET.sub("", _MARKERS.sub("", utterance)).strip()
-    cited = bool(_MARKERS.search(utterance))
-    if text.endswith("?") or _OPEN_REQUEST.search(text):
-        return _question(text)
-    echo = echo_overlap(text, message) if message else 0.0
-    if echo > ECHO_OVERLAP:
-        return Coded(text, "neutral", f"verbatim echo of the message (overlap {echo:.2f})", echo)
+class Coder:
+    """Codes guide utterances; statements no cue settles are read by a classifier fitted on
+    ``labelled`` (the development part, or a part of it when cross-validating)."""
+
+    def __init__(self, labelled: Iterable[Labelled]) -> None:
+        self.labelled = tuple(labelled)
+
+    @cached_property
+    def statements(self) -> EmbeddingClassifier:
+        """A classifier over sentence embeddings and word stems (the reader's kind of
+        classifier, fitted on the coder's own labels) for the labelled statements, that is
+        everything but questions and echoes; cached on disk like the reader's."""
+        from assistant.index.embeddings import embedder_for
+        from assistant.reader.classifier import EmbeddingClassifier
+        from assistant.reader.labelled import LabelledSet
+
+        examples: dict[str, list[str]] = {}
+        for item in self.labelled:
+            text = _clean(item.utterance)
+            if not _asks(text) and echo_overlap(text, item.message) <= ECHO_OVERLAP:
+                examples.setdefault(_kind(item.code), []).append(text)
+        settings = get_settings()
+        labelled = LabelledSet("coder-statements", {k: tuple(v) for k, v in examples.items()})
+        return EmbeddingClassifier(labelled, embedder_for(settings), settings.cache_dir)
+
+    def code_utterance(self, utterance: str, message: str = "") -> Coded:
+        """The code of one sentence of a guide reply, judged against the message it answers."""
+        text = _clean(utterance)
+        if _asks(text):
+            return _question(text)
+        echo = echo_overlap(text, message) if message else 0.0
+        if echo > ECHO_OVERLAP:
+            return Coded(text, "neutral", f"verbatim echo of the message (overlap {echo:.2f})",
+                         echo)
+        cited = bool(_MARKERS.search(utterance))
+        quoted = sum(len(q) for q in _QUOTED.findall(text))
+        if 2 * quoted >= len(text):
+            return (Coded(text, "giving_information", "quotes a cited source") if cited else
+                    Coded(text, "neutral", "quotes words back (structure)"))
+        cue = _cue(text)
+        if cue:
+            return cue
+        if _REFLECTIVE_OPENING.search(text) and not cited:
+            return _reflection(text, message, echo)
+        reading = self.statements.predict(text)
+        if reading.label == "reflection" and not cited:
+            return _reflection(text, message, echo)
+        if reading.label in ("reflection", "giving_information"):
+            return Coded(text, "giving_information", "states knowledge" + (
+                " with a citation" if cited else ""))
+        label: Code = reading.label  # type: ignore[assignment]
+        return Coded(text, label, f"reads as {label.replace('_', ' ')} "
+                     f"({reading.probability(label):.2f})")
+
+
+def _cue(text: str) -> Coded | None:
+    """The code a cue settles: courtesy, persuasion, autonomy or an affirmation."""
     if _NEUTRAL.search(text):
         return Coded(text, "neutral", "structure or courtesy")
     if _PERSUADE.search(text):
         return Coded(text, "persuade", "tells the learner what to do or think")
     if _AUTONOMY.search(text):
         return Coded(text, "emphasise_autonomy", "leaves the choice with the learner")
+    if _instructs(text):
+        return Coded(text, "persuade", "an instruction")
     if _AFFIRM.search(text) and _AFFIRM_SUBJECT.search(text):
         return Coded(text, "affirm", "names a strength or effort")
-    # General knowledge is information, unless it opens on the learner and uses their words.
-    about_learner = bool(_MEANING_FRAME.search(text)) or (
-        bool(_REFLECTIVE_LEAD.search(text)) and bool(content_words(text) & content_words(message)))
-    if not cited and (about_learner or not _INFORMATION.search(text)):
-        reflection = _reflection(text, message, echo)
-        if reflection:
-            return reflection
-    if len(content_words(text)) < 2:
-        return Coded(text, "neutral", "too short to carry content")
-    return Coded(text, "giving_information", "states knowledge" + (" with a citation"
-                                                                    if cited else ""))
+    return None
+
+
+@cache
+def coder() -> Coder:
+    """The coder fitted on the whole development part."""
+    return Coder(load_part("development"))
+
+
+def code_utterance(utterance: str, message: str = "") -> Coded:
+    """The code of one sentence of a guide reply, judged against the message it answers."""
+    return coder().code_utterance(utterance, message)
 
 
 def code(reply: str, message: str = "") -> list[Coded]:

@@ -7,16 +7,18 @@ import pytest
 
 from assistant.chain.enforce import enforce
 from assistant.plan import Plan
-from evals.agreement import PARTS, coder_agreement, load_part
+from evals.agreement import coder_agreement
 from evals.cases import Expect
 from evals.coder import CODES, code, code_utterance, echo_overlap, summarise
+from evals.labels import PARTS, load_part
 from evals.metrics.stance import directives, reflection_ratio, reflections
 from evals.results import CaseResult, TurnResult
 from tests.test_eval_metrics import turn as made_turn
 
-#: Floors under the measured agreement (development 1.0 / kappa 1.0, held-out 0.72 / kappa
-#: 0.68 when the held-out part was written): a change to the coder may not lose ground.
-KAPPA_FLOOR = {"development": 0.95, "held-out": 0.65}
+#: Floors under the measured kappas (development cross-validated 0.85, held-out A 0.94 after
+#: its errors were studied, held-out B 0.89): a change to the coder may not lose ground.
+KAPPA_FLOOR = {"development (5-fold cross-validated)": 0.8, "held-out A (seen)": 0.9,
+               "held-out B": 0.85}
 
 
 def test_the_labelled_set_is_large_enough_and_covers_every_code():
@@ -49,6 +51,14 @@ def test_a_pronoun_swapped_echo_is_not_a_reflection():
     deeper = code_utterance("You're worried about her, and unsure it's your place to ask.",
                             message)
     assert deeper.code == "complex_reflection"
+
+
+def test_a_feeling_said_in_other_words_is_a_simple_reflection_and_a_new_one_complex():
+    message = "I'm scared of saying the wrong thing to the family."
+    assert code_utterance("You're afraid of the wrong words.", message).code == (
+        "simple_reflection")
+    assert code_utterance("You're ashamed of how the last meeting went.", message).code == (
+        "complex_reflection")
 
 
 def test_one_sentence_of_a_longer_message_echoed_is_still_an_echo():
@@ -112,6 +122,14 @@ def test_echoes_fail_the_reflection_metrics():
     ("It's your decision.", "emphasise_autonomy"),
     ("That took courage.", "affirm"),
     ("Programs describe a no-fault rematch. [1]", "giving_information"),
+    ("I'd suggest raising it with your program director.", "persuade"),
+    ("You really should finish the year first.", "persuade"),
+    ("Block out thirty minutes each morning for them.", "persuade"),
+    ("Research shows that regular meetings matter.", "giving_information"),
+    ("Part of you wonders whether she values these meetings.", "complex_reflection"),
+    ("This is your call to make.", "emphasise_autonomy"),
+    ("Finish this year before you decide anything.", "persuade"),
+    ("That showed real integrity.", "affirm"),
 ])
 def test_codes_of_plain_utterances(utterance, expected):
     assert code_utterance(utterance, "My mentee keeps missing our meetings.").code == expected

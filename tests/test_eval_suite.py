@@ -196,7 +196,7 @@ def test_reports_are_self_contained_and_show_failing_replies(tmp_path):
     report = build_report(info, results, metrics, [], {"metrics": {"mode_accuracy": 1.0}})
     assert not report["passed"]
     assert report["problems"] == ["mode_accuracy is 0, below its threshold of 0.95"]
-    assert report["coder_agreement"]["held-out"]["utterances"] >= 50
+    assert report["coder_agreement"]["held-out B"]["utterances"] >= 150
     assert report["groups"]["user"] == [{"name": "mentee", "cases": 1, "passed": 0, "rate": 0.0}]
     json_path, md_path, html_path = write_reports(report, tmp_path / "out")
     assert json.loads(json_path.read_text())["meta"]["corpus_fingerprint"] == "abc"

@@ -11,9 +11,9 @@ from typing import Any
 
 import gradio as gr
 
-from evals.agreement import LabelError
 from evals.baseline import BaselineError
 from evals.cases import CaseError
+from evals.labels import LabelError
 from ui.web import staff
 from ui.web.roles import NotStaffError, Roles
 from ui.web.services import Services
