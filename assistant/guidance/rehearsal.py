@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -159,28 +160,49 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
         _reply(plan, scenario, state, message, reading.rubric, plan.history)
 
 
-def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
-    """A request to practise (or a practice line said out of the blue) gets the scenario it
-    is like offered outright, with its brief and objective and how to step out; one like no
-    scenario closely gets the closest few, closest first, the first of them on offer."""
-    kind = reading.is_kind
-    if kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
-        return
+@dataclass(frozen=True)
+class Offer:
+    """What a request to practise is offered: scenarios, closest first; ``outright`` when the
+    first is the conversation asked for, else they are the closest few to choose from."""
+
+    scenarios: tuple[Scenario, ...]
+    outright: bool
+
+
+def offered(reading: Reading, library: ScenarioLibrary,
+            offered_from: float = OFFERED_FROM) -> Offer | None:
+    """The offer a request to practise (or a practice line) gets, if any; a scenario is
+    offered outright from ``offered_from`` similarity."""
+    if reading.is_kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
+        return None
     # A mentor practises a mentor's conversation, a mentee a mentee's, when it shows who speaks.
     speaker = reading.speaking_as
     fitting = [(found, score) for key, score in reading.scenarios
                if (found := library.get(key)) and speaker in (None, "staff", found.audience)]
     if not fitting:
+        return None
+    if fitting[0][1] >= offered_from:
+        return Offer((fitting[0][0],), outright=True)
+    return Offer(tuple(_closest(fitting)), outright=False)
+
+
+def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
+    """A request to practise (or a practice line said out of the blue) gets the scenario it
+    is like offered outright, with its brief and objective and how to step out; one like no
+    scenario closely gets the closest few, closest first, the first of them on offer."""
+    offer = offered(reading, library)
+    if offer is None:
         return
-    scenario, score = fitting[0]
+    kind = reading.is_kind
+    scenario = offer.scenarios[0]
     addressed = _ADDRESSED.search(reading.message)
     persona = addressed.group(1) if addressed else scenario.persona.name
     state: dict[str, Any] = {"scenario": scenario.id, "persona": persona, "status": "offered"}
     if kind == "practice_line":
         state["first_line"] = reading.message
     plan.session_updates[REHEARSAL] = state
-    if score < OFFERED_FROM:
-        plan.flow_lines = _shortlist(_closest(fitting), persona, len(library.scenarios))
+    if not offer.outright:
+        plan.flow_lines = _shortlist(list(offer.scenarios), persona, len(library.scenarios))
         return
     # What the learner wants from the conversation, in their words, when a sentence says it.
     wants = next((r for s in sentences(reading.message)
