@@ -35,7 +35,7 @@ from assistant.rehearsal.scenarios import ScenarioLibrary, bundled_dir, load_lib
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {"development": "scenario_requests_dev.yaml",
           "held-out": "scenario_requests_heldout.yaml"}
-SWEEP = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+SWEEP = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
 TOP1_TARGET, DECIDED_TARGET = 0.8, 0.8
 NONE = "none"
 
