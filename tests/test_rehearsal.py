@@ -218,19 +218,79 @@ def test_asking_to_practise_in_chat_offers_the_scenario_and_the_line_is_rehearsa
 
 def test_a_request_like_no_scenario_gets_the_closest_few_not_the_whole_list(
         guide: Guide) -> None:
-    # Asking one's manager for time to prepare a certification is a request for a development
-    # opportunity to someone who can grant it, the sponsorship conversation; asking someone to
-    # mentor you (a specific, bounded ask that is easy to decline) comes next.
     session = Session()
-    offer = guide.ask(session, "Can I practise asking her? She's my nurse manager and I want to "
-                               "ask for protected time to study for my CCRN.")
-    offered = [s.title.lower() for s in LIBRARY.scenarios if s.title.lower() in offer.text]
+    offer = guide.ask(session, "Can we rehearse me asking my neighbour to keep the noise down "
+                               "at night?")
+    offered = [s.title for s in LIBRARY.scenarios if s.title in offer.text]
     assert offer.text.startswith("[Coaching]") and 1 <= len(offered) <= 3
-    assert min(offered, key=offer.text.index) == "asking for a sponsorship or an opportunity"
-    assert '"list"' in offer.text
+    assert "None of the rehearsals is exactly that conversation" in offer.text
+    assert "1. " in offer.text and '"list"' in offer.text
     listed = guide.ask(session, "list")
-    assert all(s.title in listed.text for s in LIBRARY.scenarios)
-    assert guide.ask(session, "start").text.startswith("[Rehearsal: Dr. Haddad]")
+    assert all(f"{n}. {s.title}" in listed.text for n, s in enumerate(LIBRARY.scenarios, 1))
+    first = LIBRARY.get(session.extras[REHEARSAL]["scenario"])
+    assert first is not None
+    assert guide.ask(session, "start").text.startswith(f"[Rehearsal: {first.persona.name}]")
+
+
+def test_a_close_request_is_offered_its_scenario_outright(guide: Guide) -> None:
+    # Asking one's manager for time to prepare a certification is asking someone who can grant
+    # it for a development opportunity: the sponsorship conversation.
+    offer = guide.ask(Session(), "Can I practise asking her? She's my nurse manager and I want "
+                                 "to ask for protected time to study for my CCRN.")
+    assert "asking for a sponsorship or an opportunity" in offer.text
+    assert "I can play Dr. Haddad" in offer.text and "None of the rehearsals" not in offer.text
+
+
+def test_a_scenario_on_offer_is_picked_by_its_number_or_its_title(guide: Guide) -> None:
+    request = "Can we rehearse me asking my neighbour to keep the noise down at night?"
+    session = Session()
+    guide.ask(session, request)
+    second = LIBRARY.get(session.extras[REHEARSAL]["choices"][1])
+    assert second is not None
+    picked = guide.ask(session, "number 2")
+    assert picked.text.startswith(f"[Rehearsal: {second.persona.name}]\nRehearsing: "
+                                  f"{second.title.lower()}")
+    assert second.opening in picked.text and "Your objective:" in picked.text
+    assert session.extras[REHEARSAL]["scenario"] == second.id
+
+    for said, scenario_id in [("the one about missed meetings", "mentee-misses-meetings"),
+                              ("Receiving critical feedback on your work",
+                               "receiving-critical-feedback"),
+                              ("the fourth one", LIBRARY.ids[3])]:
+        session = Session()
+        guide.ask(session, request)
+        guide.ask(session, "list")
+        scenario = LIBRARY.get(scenario_id)
+        assert scenario is not None
+        reply = guide.ask(session, said)
+        assert reply.text.startswith(f"[Rehearsal: {scenario.persona.name}]"), said
+        assert session.extras[REHEARSAL]["scenario"] == scenario_id
+
+
+def test_the_person_named_plays_the_counterpart_throughout(guide: Guide) -> None:
+    session = Session()
+    offer = guide.ask(session, "Can I practise asking Dr. Osei to be my mentor?")
+    assert "I can play Dr. Osei" in offer.text and "Ask Dr. Osei to mentor you" in offer.text
+    assert "Patel" not in offer.text
+    opening = guide.ask(session, "start")
+    assert opening.text.startswith("[Rehearsal: Dr. Osei]\nHi, you wanted a word")
+    reply = guide.ask(session, "Hi, I loved your grand rounds talk on heart failure clinics.")
+    assert reply.text.startswith("[Rehearsal: Dr. Osei]")
+    feedback = guide.ask(session, "end").text
+    assert "rehearsal with Dr. Osei" in feedback and "Patel" not in feedback
+
+
+def test_an_llm_counterpart_named_by_the_learner_gets_the_scene_with_that_name(
+        starter_settings, embedder) -> None:
+    engine = ScriptedEngine().enqueue("Well, I'm flattered. What would you want from me?")
+    guide = Guide(starter_settings, embedder=embedder, engine=engine)
+    session = Session()
+    guide.rehearse(session, "ask-to-be-mentor", persona="Dr. Osei")
+    reply = guide.ask(session, "Hi, I loved your grand rounds talk.")
+    assert reply.text.startswith("[Rehearsal: Dr. Osei]")
+    system = build_messages(engine.history[0])[0].content
+    assert "You are playing Dr. Osei" in system and "heard Dr. Osei" in system
+    assert "Patel" not in system
 
 
 def test_a_practice_line_out_of_the_blue_is_offered_and_start_answers_it(guide: Guide) -> None:

@@ -109,7 +109,7 @@ class Guide:
         redaction = redact(inputs["message"])
         session: Session = inputs["session"]
         state = session.extras.get(rehearsal.REHEARSAL) or {}
-        scenario = self.scenarios.get(state.get("scenario", "")) if state else None
+        scenario = rehearsal.scenario_of(state, self.scenarios) if state else None
         if scenario is not None:
             scene = [scenario.opening, *rehearsal.counterpart_said(session.history)]
             rubric = rehearsal.rubric_of(scenario)
@@ -118,6 +118,10 @@ class Guide:
                 # Offered after a practice line: "start" plays that line, so it is read too.
                 reading = replace(reading, rubric=self.reader.rubric.read(
                     f"{state['first_line']}\n{redaction.text}", rubric, scene))
+            if state.get("status") == "offered":
+                # While scenarios are on offer, the message may name one to practise instead.
+                reading = replace(reading, scenarios=self.reader.rubric.named(
+                    redaction.text, {s.id: s.title for s in self.scenarios.scenarios}))
         else:
             reading = self.reader.read(redaction.text, session, scenarios={
                 s.id: s.described for s in self.scenarios.scenarios})

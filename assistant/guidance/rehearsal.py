@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from assistant.guidance.reflect import reflect
 from assistant.index.retriever import Hit
 from assistant.plan import Counterpart, Moment, Plan, Turn
 from assistant.reader.reading import Reading
-from assistant.reader.rubric import MATCHES_FROM, OFFERED_FROM
+from assistant.reader.rubric import MATCHES_FROM, NAMED_BY, NAMED_FROM, OFFERED_FROM
 from assistant.rehearsal.scenarios import (
     RubricItem,
     Scenario,
@@ -59,6 +60,15 @@ _DECLINE = re.compile(r"^\W*(?:no|nope|not now|no thanks|maybe later|not yet|ano
                       re.IGNORECASE)
 _LIST = re.compile(r"^\W*(?:list|(?:show|see) (?:me )?(?:the )?(?:list|all(?: of them| the "
                    r"scenarios)?|scenarios))\W*$", re.IGNORECASE)
+#: A scenario picked by its number in the list last shown ("number 3", "the second one").
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")
+_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NUMBERED = re.compile(
+    r"^\W*(?:(?:let'?s (?:do|try|go with)|i'?ll (?:take|do|go with|try)|(?:can|could) (?:we|i) "
+    r"(?:do|try|have)|i'?d like|i want)\s+)?(?:the\s+)?(?:(?:number|option|no\.|#)\s*)?"
+    rf"(?P<n>\d{{1,2}}|{'|'.join(_NUMBERS)}|{'|'.join(_ORDINALS)}|last)(?:\s+one)?"
+    r"(?:,?\s+please)?\W*$", re.IGNORECASE)
 #: At most this many of the closest scenarios are offered when none is the conversation asked for.
 SHORTLIST = 3
 #: A person addressed by title and name ("Dr. Patel"): whom the learner wants to practise with.
@@ -78,13 +88,22 @@ def shipped_library() -> ScenarioLibrary:
     return load_library([bundled_dir()])
 
 
+def scenario_of(state: dict[str, Any], library: ScenarioLibrary) -> Scenario | None:
+    """The scenario of a rehearsal (offered or under way), its counterpart called by the name
+    the rehearsal gives it, or None when it is no longer in the library."""
+    scenario = library.get(state.get("scenario", ""))
+    if scenario is None or not state.get("persona"):
+        return scenario
+    return scenario.played_as(state["persona"])
+
+
 def active(extras: dict[str, Any], library: ScenarioLibrary) -> tuple[dict[str, Any],
                                                                        Scenario] | None:
     """The rehearsal under way (not merely offered) and its scenario, if any."""
     state = extras.get(REHEARSAL)
     if not state or state.get("status") == "offered":
         return None
-    scenario = library.get(state.get("scenario", ""))
+    scenario = scenario_of(state, library)
     return (state, scenario) if scenario else None
 
 
@@ -106,8 +125,9 @@ def begin(scenario: Scenario, persona: str | None = None) -> dict[str, Any]:
 
 
 def opening(plan: Plan, scenario: Scenario, state: dict[str, Any]) -> None:
-    """Make ``plan`` the counterpart's opening line of the scene."""
-    _speak(plan, scenario, state, "opening")
+    """Make ``plan`` the counterpart's opening line of the scene, the counterpart called as
+    ``state`` names it."""
+    _speak(plan, scenario.played_as(state["persona"]), state, "opening")
 
 
 def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: ScenarioLibrary,
@@ -116,7 +136,7 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
     coaching aside, or the feedback; nothing when no rehearsal is asked for or under way
     (``offer``: whether a request to practise may be answered with one)."""
     state = dict(extras.get(REHEARSAL) or {})
-    scenario = library.get(state.get("scenario", "")) if state else None
+    scenario = scenario_of(state, library) if state else None
     if state and scenario is None:  # the scenario was removed from the library
         plan.session_updates[REHEARSAL] = None
         state = {}
@@ -130,13 +150,18 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
     if status == "offered":
         if _LIST.search(message):
             plan.flow_lines = _listed(library)
+            plan.session_updates[REHEARSAL] = state | {"choices": library.ids}
+            return
+        picked = _picked(reading, state, library)
+        if picked is not None and picked.id != scenario.id:
+            _start(plan, picked, begin(picked, state.get("named")))
             return
         if _DECLINE.search(message):
             plan.session_updates[REHEARSAL] = None
             return
         first = state.pop("first_line", None)
         started = begin(scenario, state.get("persona"))
-        if _ACCEPT.search(message):
+        if picked is not None or _ACCEPT.search(message):
             if first:
                 _reply(plan, scenario, started, first, reading.rubric, plan.history)
             else:
@@ -159,28 +184,52 @@ def rehearse(plan: Plan, reading: Reading, extras: dict[str, Any], library: Scen
         _reply(plan, scenario, state, message, reading.rubric, plan.history)
 
 
-def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
-    """A request to practise (or a practice line said out of the blue) gets the scenario it
-    is like offered outright, with its brief and objective and how to step out; one like no
-    scenario closely gets the closest few, closest first, the first of them on offer."""
-    kind = reading.is_kind
-    if kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
-        return
+@dataclass(frozen=True)
+class Offer:
+    """What a request to practise is offered: scenarios, closest first; ``outright`` when the
+    first is the conversation asked for, else they are the closest few to choose from."""
+
+    scenarios: tuple[Scenario, ...]
+    outright: bool
+
+
+def offered(reading: Reading, library: ScenarioLibrary,
+            offered_from: float = OFFERED_FROM) -> Offer | None:
+    """The offer a request to practise (or a practice line) gets, if any; a scenario is
+    offered outright from ``offered_from`` similarity."""
+    if reading.is_kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
+        return None
     # A mentor practises a mentor's conversation, a mentee a mentee's, when it shows who speaks.
     speaker = reading.speaking_as
     fitting = [(found, score) for key, score in reading.scenarios
                if (found := library.get(key)) and speaker in (None, "staff", found.audience)]
     if not fitting:
+        return None
+    if fitting[0][1] >= offered_from:
+        return Offer((fitting[0][0],), outright=True)
+    return Offer(tuple(_closest(fitting)), outright=False)
+
+
+def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
+    """A request to practise (or a practice line said out of the blue) gets the scenario it
+    is like offered outright, with its brief and objective and how to step out; one like no
+    scenario closely gets the closest few, closest first, the first of them on offer."""
+    offer = offered(reading, library)
+    if offer is None:
         return
-    scenario, score = fitting[0]
+    kind = reading.is_kind
+    scenario = offer.scenarios[0]
     addressed = _ADDRESSED.search(reading.message)
-    persona = addressed.group(1) if addressed else scenario.persona.name
-    state: dict[str, Any] = {"scenario": scenario.id, "persona": persona, "status": "offered"}
+    named = addressed.group(1) if addressed else None
+    persona = named or scenario.persona.name
+    state: dict[str, Any] = {"scenario": scenario.id, "persona": persona, "status": "offered",
+                             "named": named, "choices": [s.id for s in offer.scenarios]}
     if kind == "practice_line":
         state["first_line"] = reading.message
     plan.session_updates[REHEARSAL] = state
-    if score < OFFERED_FROM:
-        plan.flow_lines = _shortlist(_closest(fitting), persona, len(library.scenarios))
+    scenario = scenario.played_as(persona)
+    if not offer.outright:
+        plan.flow_lines = _shortlist([scenario, *offer.scenarios[1:]], len(library.scenarios))
         return
     # What the learner wants from the conversation, in their words, when a sentence says it.
     wants = next((r for s in sentences(reading.message)
@@ -205,27 +254,55 @@ def _closest(ranked: list[tuple[Scenario, float]]) -> list[Scenario]:
     return [scenario for scenario, _ in (alike or ranked)[:SHORTLIST]]
 
 
-def _shortlist(closest: list[Scenario], persona: str, total: int) -> list[str]:
-    """The offer of the ``closest`` scenarios (the first of them played by ``persona``)."""
-    first, others = closest[0], closest[1:]
-    lines = ["None of the rehearsals is exactly that conversation, but this one comes closest: "
-             f"{first.title.lower()}, with {persona} ({first.persona.role}). "
+def _shortlist(closest: list[Scenario], total: int) -> list[str]:
+    """The offer of the ``closest`` scenarios, numbered, the first of them on offer."""
+    first = closest[0]
+    lines = ["None of the rehearsals is exactly that conversation, but this one comes closest:",
+             f"1. {first.title}, with {first.persona.name} ({first.persona.role}). "
              f"Your objective: {first.objective}"]
-    if others:
-        lines.append("Also near it: " + "; ".join(s.title.lower() for s in others) + ".")
+    if len(closest) > 1:
+        lines.append("Also near it:")
+        lines += [f"{n}. {s.title}" for n, s in enumerate(closest[1:], 2)]
     lines.append(HOW_TO)
     lines.append(f'How close is it to the conversation you want to have? Say "start" to '
-                 f'practise it, "list" to see all {total}, or "no" to leave it for now.')
+                 f"practise it, another's number or title to practise that one instead, "
+                 f'"list" to see all {total}, or "no" to leave it for now.')
     return lines
 
 
 def _listed(library: ScenarioLibrary) -> list[str]:
-    """Every scenario of the library, to choose from in the Rehearse tab."""
+    """Every scenario of the library, numbered, to pick by number or title."""
     return ["These are the conversations you can rehearse:",
-            *(f"- {s.title}" for s in library.scenarios),
-            "Which of them is closest to the conversation you want to practise? Pick it in the "
-            'Rehearse tab (or with "mentorcoach rehearse --scenario ID"), or say "start" for the '
-            "one on offer."]
+            *(f"{n}. {s.title}" for n, s in enumerate(library.scenarios, 1)),
+            "Which of them is closest to the conversation you want to practise? Say its number "
+            'or its title, or "start" for the one on offer.']
+
+
+def _picked(reading: Reading, state: dict[str, Any], library: ScenarioLibrary) -> Scenario | None:
+    """The scenario the learner picks while scenarios are on offer: by its number in the list
+    last shown, or by naming it (the reading's ``scenarios``: how alike the message is to each
+    title); a practice line is a line to play, not a pick."""
+    numbered = _NUMBERED.search(reading.message)
+    if numbered:
+        choices = state.get("choices", [])
+        said = numbered.group("n").lower()
+        index = (len(choices) - 1 if said == "last" else int(said) - 1 if said.isdigit()
+                 else (_NUMBERS.index(said) if said in _NUMBERS else _ORDINALS.index(said)))
+        return library.get(choices[index]) if 0 <= index < len(choices) else None
+    if reading.is_kind == "practice_line" or not reading.scenarios:
+        return None
+    (best, score), *others = reading.scenarios
+    lead = score - (others[0][1] if others else 0.0)
+    return library.get(best) if score >= NAMED_FROM and lead >= NAMED_BY else None
+
+
+def _start(plan: Plan, scenario: Scenario, state: dict[str, Any]) -> None:
+    """Start rehearsing a scenario picked from those on offer: its objective, then the
+    counterpart's opening line."""
+    played = scenario.played_as(state["persona"])
+    plan.notices.append(f"Rehearsing: {played.title.lower()}, with {state['persona']} "
+                        f"({played.persona.role}). Your objective: {played.objective} {HOW_TO}")
+    opening(plan, played, state)
 
 
 def _speak(plan: Plan, scenario: Scenario, state: dict[str, Any], moment: Moment, *,

@@ -8,6 +8,7 @@ scenario with the id of a shipped one replaces it.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,14 @@ class Scenario(_Strict):
         return (self.title, self.objective, *self.requests,
                 *(e for i in self.rubric for e in i.examples))
 
+    def played_as(self, name: str) -> Scenario:
+        """This scenario with the counterpart called ``name`` wherever its persona's name
+        appears (the brief, objective, lines and questions)."""
+        if name == self.persona.name:
+            return self
+        said = re.compile(rf"\b{re.escape(self.persona.name)}\b")
+        return Scenario.model_validate(_renamed(self.model_dump(by_alias=True), said, name))
+
     def summary(self) -> dict[str, str]:
         """The ``rehearse --list --json`` entry."""
         return {"id": self.id, "title": self.title, "for": self.audience,
@@ -159,6 +168,17 @@ class ScenarioLibrary:
     def ids(self) -> list[str]:
         """Every scenario id."""
         return [s.id for s in self.scenarios]
+
+
+def _renamed(data: Any, said: re.Pattern[str], name: str) -> Any:
+    """``data`` with every match of ``said`` in its strings replaced by ``name``."""
+    if isinstance(data, str):
+        return said.sub(name, data)
+    if isinstance(data, dict):
+        return {key: _renamed(value, said, name) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_renamed(value, said, name) for value in data]
+    return data
 
 
 def bundled_dir() -> Path:
