@@ -125,3 +125,14 @@ def test_a_yes_where_the_goal_itself_is_asked_for_drafts_nothing(turn: Turn) -> 
     assert "your own words" in lines[0] and lines[-1].endswith("together.")
     lines = turn(session, "I want to present my audit at the regional meeting")
     assert "present my audit" in current_goal(session.extras).text
+
+
+
+def test_the_steps_said_in_answer_to_what_the_goal_looks_like_are_its_action(turn: Turn) -> None:
+    session = Session()
+    turn(session, "help me write a SMART goal, right now it's just 'finish the project'")
+    turn(session, "data entry is half done, and I need to finish it, write up the results, and "
+                  "present at the regional meeting in June")
+    draft = current_goal(session.extras)
+    assert draft is not None and draft.report.specific.evidence == (
+        "finish the project, write up the results, and present at the regional meeting")

@@ -25,6 +25,8 @@ _NON_ANSWER = re.compile(
     r"|dunno|n/?a|skip|pass|no idea|maybe)\W*$",
     re.IGNORECASE,
 )
+#: An action done to "it" ("finish it, do the analysis"): the goal it answers for is meant.
+_BACK_REFERENCE = re.compile(r"(?P<verb>[a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
 #: Words of choosing between goals ("the first one, I'd like to focus on that"), not content.
 _CHOOSING = content_words("one first second last would like want focus start let lets think")
@@ -84,6 +86,8 @@ class GoalDraft:
         action, measure = merged["specific"].evidence, fresh.measurable.evidence
         if measuring and restated(action or "", measure or ""):
             merged["measurable"] = fresh.measurable
+        if pending == "specific" and merged["specific"] == fresh.specific:
+            merged.update(self._restated_action(fresh))
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by
@@ -93,6 +97,20 @@ class GoalDraft:
             merged[pending] = CriterionResult("present", answer.strip())
         report = replace(self.report, deadline=deadline, **merged)
         return replace(answered, report=report)._settle()
+
+    def _restated_action(self, fresh: SmartReport) -> dict[str, CriterionResult]:
+        """Specific and Measurable once the learner has said what the action is in practice:
+        the goal's object stands for "it" ("finish it, do the analysis" after "finish the
+        project"), and a measure that was only the old action goes with it."""
+        before, after = self.report.specific.evidence or "", fresh.specific.evidence or ""
+        said = _BACK_REFERENCE.match(after)
+        verb = said and re.match(rf"{re.escape(said['verb'])}\s+(?=\S)", before, re.IGNORECASE)
+        if said and verb:
+            after = before + after[said.end():]
+        restated = {"specific": replace(fresh.specific, evidence=after)}
+        if before and self.report.measurable.evidence == before:
+            restated["measurable"] = fresh.measurable
+        return restated
 
     def passed_on(self) -> GoalDraft:
         """The draft with its next open criterion passed on (asked twice without an answer
