@@ -136,3 +136,12 @@ def test_the_steps_said_in_answer_to_what_the_goal_looks_like_are_its_action(tur
     draft = current_goal(session.extras)
     assert draft is not None and draft.report.specific.evidence == (
         "finish the project, write up the results, and present at the regional meeting")
+
+
+def test_asking_for_help_with_a_smart_goal_starts_drafting_not_a_direct_answer(
+        plan: Callable[..., Plan]) -> None:
+    result = plan("could you help me write a SMART goal for my QI audit? at the moment my goal "
+                  "is basically just 'finish the project'", choice="coaching", today=TODAY)
+    assert not result.notices
+    assert result.flow_lines[0] == 'Your goal so far, in your words: "finish the project".'
+    assert result.flow_lines[-1].startswith("What would 'finish the project' look like")
