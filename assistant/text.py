@@ -154,3 +154,27 @@ def shorten(text: str, words: int = 30) -> str:
     """``text`` on one line, cut after ``words`` words with an ellipsis."""
     split = text.split()
     return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."
+
+
+#: A reply that says nothing else: the words of agreeing ("yes, looks good", "ok, save it"),
+#: and of passing ("not sure", "no idea", "skip"), which a word of declining marks.
+_AGREEING = frozenset(content_words(
+    "yes yeah yep ok okay sure fine good great perfect right correct agreed confirm confirmed "
+    "looks sounds works thanks thank please save keep go ahead love accept exactly let lets "
+    "statement goal wording use"))
+_PASSING = frozenset(content_words(
+    "sure know idea really nope none nothing unsure idk dunno skip pass maybe"))
+_DECLINING = re.compile(r"\b(?:no|nope|not|none|nothing|unsure|don'?t|do not|idk|dunno|skip|"
+                        r"pass|maybe|n/a)\b", re.IGNORECASE)
+
+
+def bare_reply(text: str) -> str | None:
+    """What a reply that says nothing else does: "agrees" ("yes, looks good", "ok thanks")
+    or "passes" ("no", "not sure", "I don't know", "skip"); None for a reply that says
+    something of its own."""
+    if not re.search(r"[a-z]", text, re.IGNORECASE):
+        return None
+    words = content_words(text)
+    if _DECLINING.search(text):
+        return "passes" if words <= _PASSING else None
+    return "agrees" if words <= _AGREEING else None

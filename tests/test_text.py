@@ -10,6 +10,7 @@ from assistant.settings import starter_corpus
 from assistant.text import (
     STOP_WORDS,
     Clause,
+    bare_reply,
     clauses,
     content_words,
     overlap,
@@ -93,3 +94,14 @@ def test_clauses_split_where_a_statement_turns_or_runs_on() -> None:
     assert [c.text for c in clauses("we meet monthly, now people are busy. and the sessions "
                                     "drift")] == ["we meet monthly", "now people are busy",
                                                   "the sessions drift"]
+
+
+@pytest.mark.parametrize(("reply", "does"), [
+    ("yes", "agrees"), ("Yep, looks good, save it", "agrees"), ("perfect, thanks!", "agrees"),
+    ("no", "passes"), ("not sure", "passes"), ("I don't know", "passes"), ("skip", "passes"),
+    ("maybe", "passes"),
+    ("yes, but make it three case reports", None), ("confidence 8", None),
+    ("not yet, I need to ask my PI first", None), ("?", None),
+])
+def test_a_bare_reply_agrees_or_passes_and_says_nothing_else(reply: str, does: str | None):
+    assert bare_reply(reply) == does

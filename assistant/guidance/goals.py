@@ -15,7 +15,7 @@ from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
 from assistant.smart.clauses import without_lead_in
 from assistant.smart.dates import format_date
-from assistant.text import content_words
+from assistant.text import bare_reply
 
 #: Session extras keys.
 GOAL = "goal"
@@ -35,13 +35,8 @@ _GOAL_TEXT = re.compile(
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
     re.IGNORECASE,
 )
-# Agreeing to a draft and dropping it are commands, so rules; whether a message asks for a
-# goal at all is the reader's to say.
-_YES = re.compile(
-    r"^\W*(?:yes|yep|yeah|confirm(?:ed)?|looks (?:good|right|fine)|that'?s (?:it|right|good)|"
-    r"perfect|correct|ok(?:ay)?|sounds good|agreed)\b",
-    re.IGNORECASE,
-)
+# Dropping a draft is a command, so a rule; whether a message asks for a goal at all is the
+# reader's to say.
 _NO = re.compile(r"^\W*(?:no|nope|not really|probably not|unrealistic)\b|\btoo (?:soon|tight)\b",
                  re.IGNORECASE)
 _STOP = re.compile(
@@ -62,9 +57,6 @@ CONFIRM = (
 )
 LATER_DATE = "What date would be realistic for it?"
 IN_OWN_WORDS = "I'd rather the goal were in your own words, so I'll wait for them."
-#: Replies that agree or pass, and say nothing of a goal.
-_ASSENT = content_words("yes yeah yep ok okay sure fine good great perfect right correct agreed "
-                        "looks sounds thanks thank")
 IN_ONE_SENTENCE = ("How would you put the whole goal in one sentence: what you will do, how "
                    "you will know, and by when?")
 #: What each answered criterion adds to the draft, named rather than quoted back.
@@ -138,7 +130,7 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
     draft = current_goal(extras)
     score = score_only(message)
     if status == "awaiting_goal":
-        if content_words(message) <= _ASSENT or score is not None:
+        if bare_reply(message) or score is not None:
             return _still_awaited(draft, extras, score)
         if draft is None:
             return _drafted(GoalDraft.start(without_lead_in(message), today=today), extras,
@@ -168,7 +160,7 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
             return GoalTurn([LATER_DATE], {GOAL_STATUS: "checking_deadline"})
         updates = {DEADLINE_CHECKED: draft.deadline.isoformat()}
         return _drafted(draft, extras | updates, today, updates)
-    if status == "confirming" and _YES.search(message):
+    if status == "confirming" and bare_reply(message) == "agrees":
         return GoalTurn(
             [f"Your goal is saved: {draft.statement}",
              "You can export it as Markdown, or as calendar reminders for the check-ins.",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from assistant.text import content_words
+from assistant.text import bare_reply, content_words
 
 from .actions import without_goals
 from .checker import check_goal
@@ -20,11 +20,6 @@ from .statement import goal_statement, restated
 # Criteria the checker cannot read from a bare answer: a real answer to the question is
 # taken as the learner's word.
 _TAKEN_AT_WORD: tuple[Criterion, ...] = ("attainable", "relevant")
-_NON_ANSWER = re.compile(
-    r"^\W*(?:no|nope|none|nothing|not sure|unsure|i don't know|i do not know|don't know|idk"
-    r"|dunno|n/?a|skip|pass|no idea|maybe)\W*$",
-    re.IGNORECASE,
-)
 #: An action done to "it" ("finish it, do the analysis"): the goal it answers for is meant.
 _BACK_REFERENCE = re.compile(r"(?P<verb>[a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
@@ -75,7 +70,7 @@ class GoalDraft:
         if self.report.multiple_goals:
             return answered._choose_goal(answer, today)
         pending = self.next_criterion()
-        if _NON_ANSWER.match(answer) and pending:
+        if bare_reply(answer) == "passes" and pending:
             return replace(answered, skipped=(*self.skipped, pending))
         fresh = check_goal(answer, today=today, context=answered._heard())
         merged = self._merged(fresh, keep=pending)
