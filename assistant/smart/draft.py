@@ -102,10 +102,10 @@ class GoalDraft:
         verb = said and re.match(rf"{re.escape(said['verb'])}\s+(?=\S)", before, re.IGNORECASE)
         if said and verb:
             after = before + after[said.end():]
-        restated = {"specific": replace(fresh.specific, evidence=after)}
+        settled = {"specific": replace(fresh.specific, evidence=after)}
         if before and self.report.measurable.evidence == before:
-            restated["measurable"] = fresh.measurable
-        return restated
+            settled["measurable"] = fresh.measurable
+        return settled
 
     def passed_on(self) -> GoalDraft:
         """The draft with its next open criterion passed on (asked twice without an answer
