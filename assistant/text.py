@@ -84,6 +84,45 @@ def _merged(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+#: Where one clause of a statement ends and the next begins ("I've asked her twice | but she
+#: keeps cancelling", "we meet monthly | now people are busy").
+_CLAUSE_BREAK = re.compile(
+    r",?\s+(?P<joint>but|because|although|though|so|and then|whereas)\s+|\s*;\s*|"
+    r",\s+and\s+(?=(?:i|we|she|he|they|it|my|our)\b)|\s+and\s+(?=(?:i|we)\b)|,\s+(?=now\b)",
+    re.IGNORECASE)
+#: Joining words with which a clause turns against the one before it.
+_CONTRASTS = frozenset({"but", "although", "though", "whereas"})
+#: A statement that opens with its joining word ("And I'm not sure", "But I'm answering").
+_OPENING_JOINT = re.compile(r"(?P<joint>and|but|also|plus|which)\s+", re.IGNORECASE)
+# Chat is typed fast: "stalled. we used to meet" is two sentences, whatever the case.
+_RUN_ON = re.compile(r"(?<=[.!;])\s+(?=[a-z])")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a statement, and whether it turns against the one before it ("but")."""
+
+    text: str
+    contrast: bool = False
+
+
+def clauses(statement: str) -> tuple[Clause, ...]:
+    """The clauses of ``statement``, in order, each stripped of its joining word."""
+    found: list[Clause] = []
+    for piece in _RUN_ON.split(statement):
+        piece = piece.strip().rstrip(".!;")
+        opening = _OPENING_JOINT.match(piece)
+        start = opening.end() if opening else 0
+        contrast = bool(opening) and opening["joint"].lower() in _CONTRASTS
+        for joint in [*_CLAUSE_BREAK.finditer(piece), None]:
+            text = piece[start:joint.start() if joint else len(piece)].strip(" ,")
+            if text:
+                found.append(Clause(text, contrast))
+            if joint:
+                start, contrast = joint.end(), (joint["joint"] or "").lower() in _CONTRASTS
+    return tuple(found)
+
+
 def stems(text: str) -> list[str]:
     """Every lower-cased, stemmed word token, stop words included ("kill myself" keeps both)."""
     return _STEMMER.stemWords(_TOKEN.findall(text.lower()))
@@ -115,3 +154,27 @@ def shorten(text: str, words: int = 30) -> str:
     """``text`` on one line, cut after ``words`` words with an ellipsis."""
     split = text.split()
     return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."
+
+
+#: A reply that says nothing else: the words of agreeing ("yes, looks good", "ok, save it"),
+#: and of passing ("not sure", "no idea", "skip"), which a word of declining marks.
+_AGREEING = frozenset(content_words(
+    "yes yeah yep ok okay sure fine good great perfect right correct agreed confirm confirmed "
+    "looks sounds works thanks thank please save keep go ahead love accept exactly let lets "
+    "statement goal wording use"))
+_PASSING = frozenset(content_words(
+    "sure know idea really nope none nothing unsure idk dunno skip pass maybe"))
+_DECLINING = re.compile(r"\b(?:no|nope|not|none|nothing|unsure|don'?t|do not|idk|dunno|skip|"
+                        r"pass|maybe|n/a)\b", re.IGNORECASE)
+
+
+def bare_reply(text: str) -> str | None:
+    """What a reply that says nothing else does: "agrees" ("yes, looks good", "ok thanks")
+    or "passes" ("no", "not sure", "I don't know", "skip"); None for a reply that says
+    something of its own."""
+    if not re.search(r"[a-z]", text, re.IGNORECASE):
+        return None
+    words = content_words(text)
+    if _DECLINING.search(text):
+        return "passes" if words <= _PASSING else None
+    return "agrees" if words <= _AGREEING else None

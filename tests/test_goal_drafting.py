@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from assistant.chain.guide import Guide
-from assistant.guidance.goals import GOAL_STATUS, current_goal
+from assistant.guidance.goals import GOAL_STATUS, TOWARDS_TEN, current_goal
 from assistant.guidance.session import Session
 from assistant.plan import Plan
 
@@ -125,3 +125,49 @@ def test_a_yes_where_the_goal_itself_is_asked_for_drafts_nothing(turn: Turn) -> 
     assert "your own words" in lines[0] and lines[-1].endswith("together.")
     lines = turn(session, "I want to present my audit at the regional meeting")
     assert "present my audit" in current_goal(session.extras).text
+
+
+
+def test_the_steps_said_in_answer_to_what_the_goal_looks_like_are_its_action(turn: Turn) -> None:
+    session = Session()
+    turn(session, "help me write a SMART goal, right now it's just 'finish the project'")
+    turn(session, "data entry is half done, and I need to finish it, write up the results, and "
+                  "present at the regional meeting in June")
+    draft = current_goal(session.extras)
+    assert draft is not None and draft.report.specific.evidence == (
+        "finish the project, write up the results, and present at the regional meeting")
+
+
+def test_asking_for_help_with_a_smart_goal_starts_drafting_not_a_direct_answer(
+        plan: Callable[..., Plan]) -> None:
+    result = plan("could you help me write a SMART goal for my QI audit? at the moment my goal "
+                  "is basically just 'finish the project'", choice="coaching", today=TODAY)
+    assert not result.notices
+    assert result.flow_lines[0] == 'Your goal so far, in your words: "finish the project".'
+    assert result.flow_lines[-1].startswith("What would 'finish the project' look like")
+
+
+def test_a_score_in_place_of_the_first_step_is_heard_and_the_step_still_asked(
+        turn: Turn) -> None:
+    session = Session()
+    turn(session, "My goal is to publish two case reports by June 2027 so that I can apply "
+                  "for fellowship")
+    turn(session, "My co-author and I have four hours a week")
+    turn(session, "yes")
+    lines = turn(session, "confidence 6")
+    assert lines == ["So you are partly there, with some doubt left.", TOWARDS_TEN]
+    assert current_goal(session.extras).first_steps == ()
+    assert session.extras[GOAL_STATUS] == "first_step"
+
+
+def test_the_goal_is_asked_for_in_own_words_once_then_kept_for_later(turn: Turn) -> None:
+    session = Session()
+    turn(session, "Help me set a SMART goal: I want to be a better teacher")
+    while session.extras[GOAL_STATUS] == "drafting":
+        turn(session, "not sure")
+    first = turn(session, "yes, looks good")
+    second = turn(session, "confidence 8")
+    assert "your own words" in first[0]
+    assert not set(first) & set(second)
+    assert second[0] == "So you are fairly sure of it."
+    assert session.extras[GOAL_STATUS] == "parked" and current_goal(session.extras) is not None

@@ -179,6 +179,28 @@ def test_simple_reflections_keep_the_gist_and_vary_their_opening() -> None:
     assert all(reflect.reflect(said, turn=turn) for turn in range(4))
 
 
+@pytest.mark.parametrize("message", [
+    "I've asked her twice but she keeps cancelling",
+    "I've asked her twice but she keeps cancelling at the last minute because clinic runs over",
+])
+def test_a_turn_is_reflected_on_both_sides_briefly(message: str) -> None:
+    assert reflect.reflect(message) == "So you've asked her twice, but she keeps cancelling."
+
+
+def test_the_clause_carrying_the_concern_is_reflected_before_the_background() -> None:
+    message = "We meet monthly. She always cancels at the last minute"
+    assert reflect.reflect(message) == "So you meet monthly."
+    concern = (("We meet monthly", 0.05), ("She always cancels at the last minute", 0.6))
+    assert reflect.reflect(message, concern=concern) == (
+        "So she always cancels at the last minute.")
+
+
+def test_the_reader_finds_the_concern_not_the_background(plan: Planner) -> None:
+    result = plan("our journal club runs weekly at noon, now hardly anyone turns up",
+                  choice="coaching")
+    assert result.reflection is not None and "hardly anyone turns up" in result.reflection
+
+
 def test_who_the_learner_is_is_never_what_is_reflected() -> None:
     assert reflect.reflect("Hi, I'm a second-year resident. Can you help me prepare for my "
                            "meeting with my program director?") is None

@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from assistant.smart import CRITERIA, GoalDraft, SmartReport, check_goal, goal_statement
+from assistant.smart.clauses import without_lead_in
+from assistant.smart.report import CriterionResult
 
 TABLE = yaml.safe_load(Path(__file__).with_name("smart_goals_table.yaml").read_text())
 TODAY: date = TABLE["today"]
@@ -98,6 +100,33 @@ def test_shared_object_and_back_reference_are_one_goal() -> None:
         "I will run a QI project on handover and present the results at grand rounds.",
     ):
         assert not check_goal(text, today=TODAY).multiple_goals, text
+
+
+def test_steps_listed_one_after_another_are_the_specific_action() -> None:
+    report = check_goal("I need to finish the survey, write up the results, and present at the "
+                        "regional meeting in June", today=TODAY)
+    assert report.specific == CriterionResult(
+        "present", "finish the survey, write up the results, and present at the regional meeting")
+    assert not report.multiple_goals
+
+
+def test_a_bare_project_says_nothing_of_what_is_done() -> None:
+    assert check_goal("finish the project", today=TODAY).specific.status == "unclear"
+
+
+def test_an_answer_on_what_the_action_is_replaces_it_and_it_means_the_goal() -> None:
+    draft = GoalDraft.start("finish the project", today=TODAY)
+    draft = draft.update("data entry is half done, and I need to finish it, write up the "
+                         "results, and present at the regional meeting in June", today=TODAY)
+    assert draft.statement == ("By 30 June 2027, I will finish the project, write up the "
+                               "results, and present at the regional meeting.")
+
+
+@pytest.mark.parametrize("said", ["my goal is literally just 'finish the project'",
+                                  "basically just \"finish the project\"",
+                                  "goal: finish the project"])
+def test_words_playing_the_goal_down_and_its_quotes_are_not_the_goal(said: str) -> None:
+    assert without_lead_in(said) == "finish the project"
 
 
 @pytest.mark.parametrize(

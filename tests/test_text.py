@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import starter_corpus
-from assistant.text import STOP_WORDS, content_words, overlap, sentences, tokens
+from assistant.text import (
+    STOP_WORDS,
+    Clause,
+    bare_reply,
+    clauses,
+    content_words,
+    overlap,
+    sentences,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +86,22 @@ def test_overlap_is_the_share_of_words_found() -> None:
     assert overlap(words, "A mentee who reacts defensively to feedback") == 1.0
     assert overlap(words, "Protected time for writing") == 0.0
     assert overlap(set(), "anything") == 0.0
+
+
+def test_clauses_split_where_a_statement_turns_or_runs_on() -> None:
+    assert clauses("I've asked her twice but she keeps cancelling") == (
+        Clause("I've asked her twice"), Clause("she keeps cancelling", contrast=True))
+    assert [c.text for c in clauses("we meet monthly, now people are busy. and the sessions "
+                                    "drift")] == ["we meet monthly", "now people are busy",
+                                                  "the sessions drift"]
+
+
+@pytest.mark.parametrize(("reply", "does"), [
+    ("yes", "agrees"), ("Yep, looks good, save it", "agrees"), ("perfect, thanks!", "agrees"),
+    ("no", "passes"), ("not sure", "passes"), ("I don't know", "passes"), ("skip", "passes"),
+    ("maybe", "passes"),
+    ("yes, but make it three case reports", None), ("confidence 8", None),
+    ("not yet, I need to ask my PI first", None), ("?", None),
+])
+def test_a_bare_reply_agrees_or_passes_and_says_nothing_else(reply: str, does: str | None):
+    assert bare_reply(reply) == does

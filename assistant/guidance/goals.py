@@ -9,19 +9,21 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.guidance import grow
-from assistant.guidance.memory import time_in
-from assistant.guidance.reflect import reflect, reflect_move
+from assistant.guidance.memory import score_only, time_in
+from assistant.guidance.reflect import reflect, reflect_move, reflect_scale
 from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
 from assistant.smart.clauses import without_lead_in
 from assistant.smart.dates import format_date
-from assistant.text import content_words
+from assistant.text import bare_reply
 
 #: Session extras keys.
 GOAL = "goal"
 GOAL_STATUS = "goal_status"
-#: The criterion the last drafting question asked about.
+#: What the last drafting question asked for: a criterion, or the goal in the learner's own
+#: words (:data:`OWN_WORDS`).
 GOAL_ASKED = "goal_asked"
+OWN_WORDS = "own_words"
 #: The deadline the learner has confirmed as realistic (ISO date).
 DEADLINE_CHECKED = "deadline_checked"
 #: A deadline closer than this is checked with the learner before the statement is kept.
@@ -33,13 +35,8 @@ _GOAL_TEXT = re.compile(
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
     re.IGNORECASE,
 )
-# Agreeing to a draft and dropping it are commands, so rules; whether a message asks for a
-# goal at all is the reader's to say.
-_YES = re.compile(
-    r"^\W*(?:yes|yep|yeah|confirm(?:ed)?|looks (?:good|right|fine)|that'?s (?:it|right|good)|"
-    r"perfect|correct|ok(?:ay)?|sounds good|agreed)\b",
-    re.IGNORECASE,
-)
+# Dropping a draft is a command, so a rule; whether a message asks for a goal at all is the
+# reader's to say.
 _NO = re.compile(r"^\W*(?:no|nope|not really|probably not|unrealistic)\b|\btoo (?:soon|tight)\b",
                  re.IGNORECASE)
 _STOP = re.compile(
@@ -60,9 +57,6 @@ CONFIRM = (
 )
 LATER_DATE = "What date would be realistic for it?"
 IN_OWN_WORDS = "I'd rather the goal were in your own words, so I'll wait for them."
-#: Replies that agree or pass, and say nothing of a goal.
-_ASSENT = content_words("yes yeah yep ok okay sure fine good great perfect right correct agreed "
-                        "looks sounds thanks thank")
 IN_ONE_SENTENCE = ("How would you put the whole goal in one sentence: what you will do, how "
                    "you will know, and by when?")
 #: What each answered criterion adds to the draft, named rather than quoted back.
@@ -73,6 +67,12 @@ FIRST_STEP = "What is the first step you will take, and by when?"
 #: A thanks in place of a first step: the goal stays saved and the step can come later.
 SAVED_THANKS = ("Glad that helped. Your goal is saved, and you can add a first step whenever "
                 "you are ready.")
+#: A score given where the first step was asked for: the step that keeps or raises it.
+KEEP_IT = "What first step would keep it that way, and when will you take it?"
+TOWARDS_TEN = "What first step would take it closer to a 10, and when will you take it?"
+#: A second reply that gives no goal where one was asked for: the draft waits.
+KEPT_FOR_LATER = ("I'll keep the draft as it is, and we can put it in one sentence whenever "
+                  "you are ready.")
 COMMITMENT = (
     "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
 )
@@ -122,25 +122,30 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     if not goal or len(goal.split()) < 3:
         opening = reflect(message) or "Let's shape a goal together."
         return GoalTurn([opening, "We'll take it one question at a time.", ASK_FOR_GOAL],
-                        {GOAL_STATUS: "awaiting_goal", GOAL: None})
+                        {GOAL_STATUS: "awaiting_goal", GOAL: None, GOAL_ASKED: None})
     return _drafted(GoalDraft.start(goal, today=today), extras, today)
 
 
 def _continue(message: str, extras: dict[str, Any], status: str, today: date) -> GoalTurn:
     draft = current_goal(extras)
+    score = score_only(message)
     if status == "awaiting_goal":
-        if content_words(message) <= _ASSENT:
-            return GoalTurn(_still_awaited(draft), {GOAL_STATUS: status})
+        if bare_reply(message) or score is not None:
+            return _still_awaited(draft, extras, score)
         if draft is None:
             return _drafted(GoalDraft.start(without_lead_in(message), today=today), extras,
                             today)
         # The goal in one sentence, after every question: it completes the draft, and a reply
-        # that adds nothing to it ("confidence 8") leaves the draft as it was.
+        # that adds nothing to it leaves the draft as it was.
         completed = draft.update(message, today=today)
         if completed.report == draft.report:
-            return GoalTurn(_still_awaited(draft), {GOAL_STATUS: status})
+            return _still_awaited(draft, extras, score)
         return _drafted(completed, extras, today)
     assert draft is not None
+    if status == "first_step" and score is not None:
+        # The commitment answered before the step was given: the step is still to come.
+        towards = KEEP_IT if score >= 8 else TOWARDS_TEN
+        return GoalTurn([reflect_scale(score), towards], {GOAL_STATUS: status})
     if status == "first_step":
         draft = draft.with_first_steps(*draft.first_steps, message)
         step = reflect_move("commitment", message, when=time_in(message, today))
@@ -155,7 +160,7 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
             return GoalTurn([LATER_DATE], {GOAL_STATUS: "checking_deadline"})
         updates = {DEADLINE_CHECKED: draft.deadline.isoformat()}
         return _drafted(draft, extras | updates, today, updates)
-    if status == "confirming" and _YES.search(message):
+    if status == "confirming" and bare_reply(message) == "agrees":
         return GoalTurn(
             [f"Your goal is saved: {draft.statement}",
              "You can export it as Markdown, or as calendar reminders for the check-ins.",
@@ -182,15 +187,23 @@ def _drafted(draft: GoalDraft, extras: dict[str, Any], today: date,
     return GoalTurn(_drafting_lines(draft), updates | {GOAL_STATUS: status})
 
 
-def _still_awaited(draft: GoalDraft | None) -> list[str]:
-    """A "yes" or "not sure" where the goal itself was asked for: nothing is drafted from it,
-    and the learner gets a start to finish in their own words."""
+def _still_awaited(draft: GoalDraft | None, extras: dict[str, Any],
+                   score: int | None) -> GoalTurn:
+    """A "yes", "not sure" or a score where the goal itself was asked for: nothing is drafted
+    from it, and the learner gets a start to finish in their own words. Asked once already,
+    the guide does not say it again: the draft is kept for later."""
+    heard = [reflect_scale(score)] if score is not None else []
+    if extras.get(GOAL_ASKED) == OWN_WORDS:
+        return GoalTurn([*heard, KEPT_FOR_LATER, *grow.QUESTIONS["anything_else"]],
+                        {GOAL_STATUS: "parked", GOAL_ASKED: None})
     if draft is None:
-        return [IN_OWN_WORDS, "What would you like to achieve, even roughly? We'll sharpen it "
-                              "together."]
-    start = f"By {format_date(draft.deadline)}, I will" if draft.deadline else "I will"
-    return [IN_OWN_WORDS, f'You could start from "{start} ..." and say what you will do and '
-                          "how you will know you have done it."]
+        lines = [IN_OWN_WORDS, "What would you like to achieve, even roughly? We'll sharpen it "
+                               "together."]
+    else:
+        start = f"By {format_date(draft.deadline)}, I will" if draft.deadline else "I will"
+        lines = [IN_OWN_WORDS, f'You could start from "{start} ..." and say what you will do '
+                               "and how you will know you have done it."]
+    return GoalTurn([*heard, *lines], {GOAL_STATUS: "awaiting_goal", GOAL_ASKED: OWN_WORDS})
 
 
 def _too_soon(draft: GoalDraft, extras: dict[str, Any], today: date) -> bool:

@@ -16,7 +16,7 @@ from assistant.guidance.reflect import introduces_self
 from assistant.reader.reading import Move
 from assistant.smart.lexicon import WEEKDAY
 from assistant.smart.timebound import find_time
-from assistant.text import sentences
+from assistant.text import content_words, sentences
 
 #: Session extras key.
 MEMORY = "memory"
@@ -36,6 +36,9 @@ _WEEKDAY = re.compile(rf"\b(?:(?:on|by|this|next|before)\s+)?{WEEKDAY}(?:\s+(?:m
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten".split())}
 _SCALE = re.compile(r"\b(10|[1-9]|" + "|".join(list(_NUMBER_WORDS)[1:]) + r")\b", re.IGNORECASE)
+#: Words that go with a score and say nothing else ("I'd say a confident 8 out of 10").
+_SCORING = content_words(" ".join(_NUMBER_WORDS) + " confidence confident committed commitment "
+                         "sure scale maybe probably guess say think feel")
 
 
 _AGREEING = re.compile(r"^(?:(?:yes|yeah|yep|ok|okay|sure|right|so|well)\b[,.!]?\s*)+",
@@ -117,6 +120,12 @@ def scale_value(text: str) -> int | None:
         return None
     value = found.group(1).lower()
     return int(value) if value.isdigit() else _NUMBER_WORDS[value]
+
+
+def score_only(text: str) -> int | None:
+    """The 1-10 score when that is all the message says ("confidence 8", "probably a 7")."""
+    score = scale_value(text)
+    return score if score is not None and content_words(text) <= _SCORING else None
 
 
 def _plain(text: str) -> str:

@@ -292,7 +292,7 @@ def _reflection(turn: TurnInput, memory: Memory) -> str | None:
         if _says(turn, label):
             move = reflect.reflect_move(label, turn.message, when=memory.when, turn=len(said))
             return move.text if move else None
-    return reflect.reflect(turn.message, turn=len(said))
+    return reflect.reflect(turn.message, turn=len(said), concern=turn.reading.concern)
 
 
 def attach_passages(plan: Plan, turn: TurnInput) -> None:

@@ -2,9 +2,10 @@
 one that names the feeling or value behind it. Never the whole message handed back.
 
 A complex reflection comes from a small lexicon of feelings and values (``reflections.yaml``);
-a simple one rewrites one clause of what the learner said in the second person, with the verb
-agreeing ("I was passed over" -> "you were passed over"), and is dropped when it would copy most
-of the message.
+a simple one rewrites one clause of what the learner said (or both sides of a turn, "X, but
+Y"), preferring the one that carries their concern, in the second person, with the verb agreeing
+("I was passed over" -> "you were passed over"), and is dropped when it would copy most of the
+message.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from importlib import resources
 
 import yaml
 
-from assistant.text import sentences, tokens
+from assistant.reader.reading import is_command
+from assistant.text import STOP_WORDS, clauses, sentences, tokens
 
 _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
@@ -43,17 +45,15 @@ _FILLER = re.compile(
     r"[,!.\s]+)+", re.IGNORECASE)
 #: "Coach me on this instead: I want to..." - the learner's words start after the colon.
 _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
-#: Where one clause of a sentence ends and the next begins.
-_CLAUSE_BREAK = re.compile(r",?\s+(?:but|because|although|though|so|and then|whereas)\s+|"
-                           r"\s*;\s*|,\s+and\s+(?=(?:i|we|she|he|they|it|my|our)\b)|\s+and\s+(?=(?:i|we)\b)",
-                           re.IGNORECASE)
 #: A clause that can follow "It sounds like": it starts with its subject.
 #: "So far, I've done five": said back, the time word goes ("So you've done five").
-_WHEN = r"(?:right now|so far|lately|currently|at the moment|these days|recently),?\s+"
-_HAS_SUBJECT = re.compile(
-    rf"^(?:{_WHEN})?"
-    r"(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|it's|"
-    r"the|this|that|there|nobody|no one|everyone|someone|[A-Z][a-z]+)\b", re.IGNORECASE)
+_WHEN = r"(?:right now|now|so far|lately|currently|at the moment|these days|recently),?\s+"
+_SUBJECT = (r"i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|"
+            r"it's|the|this|that|there|nobody|no one|everyone|someone|people|(?:hardly )?anyone")
+_HAS_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:{_SUBJECT}|[A-Z][a-z]+)\b", re.IGNORECASE)
+#: Each side of a turn says whom it is about ("but laughed it off" does not), a name only
+#: with its capital.
+_SIDE_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:(?i:{_SUBJECT})|[A-Z][a-z]+)\b")
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
 #: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
 #: the ED"): handing it back tells them nothing, and it is no account of the situation.
@@ -66,7 +66,7 @@ _INTRODUCTION = re.compile(
     r"(?:,\s*(?:about|around|nearly|almost)? ?[\w\s]+ (?:in|into it))?\W*$",
     re.IGNORECASE)
 #: A goal or request stated without a subject ("Improve my suturing", "help me with X").
-_REQUEST = re.compile(r"^(?:please\s+)?(?:help me|coach me|i need help)(?: (?:with|on|to))?\s+",
+_REQUEST = re.compile(r"^(?:please\s+)?(?:help me|i need help)(?: (?:with|on|to))?\s+",
                       re.IGNORECASE)
 #: A feeling said of someone else: the nearest subject before it is not the learner.
 _OF_SOMEONE_ELSE = re.compile(
@@ -81,9 +81,19 @@ MAX_COPIED = 0.7
 #: A clause longer than this is cut at a phrase boundary ("... for a letter | before the
 #: deadline in March"): the reflection keeps the gist, not every detail.
 _MAX_WORDS = 11
+#: Each side of a turn ("you've asked her twice, | but she keeps cancelling") is kept to this.
+_SIDE_WORDS = 8
+#: Both sides of a turn said this briefly are the point of the message, not a copy of it.
+_BRIEF_TURN = 10
+#: A clause the reader finds this likely to say what the learner wants or what stands in
+#: their way carries their concern, and is reflected before the background.
+CONCERN = 0.35
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:before|by|after|in|at|on|during|since|while|when|with|"
                            r"without|for|from|every|each|next|this|which|who|that)\b)",
                            re.IGNORECASE)
+#: Where a clause goes on to detail (time, place, manner) rather than what happens.
+_DETAIL = re.compile(r"\s+(?=(?:before|by|after|in|at|on|during|since|for|from|every|each|"
+                     r"next|this)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,7 @@ def second_person(text: str) -> str:
             new = "I" if _subject(words, i) else "me"
         else:
             new = _SWAPS.get(lower, word)
-        if word[0].isupper() and new[0].islower() and (i == 0 or lower != "i"):
+        if word[0].isupper() and new[0].islower() and (i == 0 or lower.split("'")[0] != "i"):
             new = new[0].upper() + new[1:]
         out += [text[last:match.start()], new]
         last = match.end()
@@ -226,50 +236,96 @@ def other_in(text: str) -> tuple[str, str]:
     return "them", "their"
 
 
-def reflect(message: str, *, turn: int = 0) -> str | None:
+def reflect(message: str, *, turn: int = 0,
+            concern: Sequence[tuple[str, float]] = ()) -> str | None:
     """A short simple reflection of the message's key content, or None (a bare question, no
-    clause that reads well, or one that would echo the message)."""
-    clause = _key_clause(message)
-    if clause is None:
-        return None
-    body = second_person(clause)
-    first = body.split()[0].lower()
-    if first in _LOWER_FIRST:  # "So your mentee ...", but "So Priya is ..." and "So I ..."
-        body = body[0].lower() + body[1:]
-    opener = _OPENERS[turn % len(_OPENERS)]
-    text = opener.format(body)
-    text = text[0].upper() + text[1:]
-    # The opener is the guide's own words ("You're saying"), never a copy of the message.
-    return None if copied_share(body, message) > MAX_COPIED else text
+    clause that reads well, or one that would echo the message).
+
+    ``concern`` is the reader's reading of each clause (see ``Reading.concern``): the clause
+    that carries the learner's concern is reflected before the background to it.
+    """
+    for clause, both_sides in _key_clauses(message, concern):
+        body = second_person(clause)
+        first = body.split()[0].lower()
+        if first in _LOWER_FIRST or (first in STOP_WORDS and first.split("'")[0] != "i"):
+            # "So your mentee ...", "So some of it ...", but "So Priya ..." and "So I ..."
+            body = body[0].lower() + body[1:]
+        # The opener is the guide's own words ("You're saying"), never a copy of the message;
+        # both sides of a turn said briefly are its point, not a copy.
+        brief = both_sides and len(body.split()) <= _BRIEF_TURN
+        if copied_share(body, message) <= MAX_COPIED or brief:
+            text = _OPENERS[turn % len(_OPENERS)].format(body)
+            return text[0].upper() + text[1:]
+    return None
 
 
-def _key_clause(message: str) -> str | None:
+@dataclass(frozen=True)
+class _Candidate:
+    """A clause that could be reflected: its sides ("X" or "X", "Y" for "X, but Y"), and
+    whether it is the side a turn comes to."""
+
+    sides: tuple[str, ...]
+    turned: bool
+
+    @property
+    def text(self) -> str:
+        """The clause as said back, without a time word ("So far, I've done five")."""
+        return re.sub(rf"^{_WHEN}", "", ", but ".join(self.sides), flags=re.IGNORECASE)
+
+
+def _key_clauses(message: str,
+                 concern: Sequence[tuple[str, float]]) -> list[tuple[str, bool]]:
+    """The clauses that could be reflected, best first, each with whether it holds both
+    sides of a turn ("X, but Y")."""
     text = _FILLER.sub("", " ".join(message.split()))
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
-    statements = [s.text for s in sentences(text)
-                  if not s.text.endswith("?") and not introduces_self(s.text)]
-    if not statements:
-        return None
-    # Chat is typed fast: "stalled. we used to meet" is two sentences, whatever the case.
-    first = re.split(r"(?<=[.!;])\s+(?=[a-z])", statements[0])[0].rstrip(".!;")
-    request = _REQUEST.match(first)
-    if request:
-        first = "I'd like to " + first[request.end():]
-    clauses = [c.strip(" ,") for c in _CLAUSE_BREAK.split(first) if c.strip(" ,")]
-    usable = [_trimmed(c) for c in clauses if _HAS_SUBJECT.match(c) and len(c.split()) >= 3]
-    if not usable:
-        return None
-    # The learner's own part first ("I've only talked to her once" over "She runs the
-    # group"), then the clause that says most.
-    said = [re.sub(rf"^{_WHEN}", "", c, flags=re.IGNORECASE) for c in usable]
-    return max(said, key=lambda c: (bool(_FIRST_PERSON.match(c)), len(tokens(c))))
+    statements = [s.text for s in sentences(text) if not s.text.endswith("?")
+                  and not introduces_self(s.text) and not is_command(s.text)]
+    found: list[_Candidate] = []
+    for statement in statements:
+        request = _REQUEST.match(statement)
+        if request:
+            statement = "I'd like to " + statement[request.end():]
+        parts = clauses(statement)
+        # A turn that names no subject goes on with the clause before it ("she's covering
+        # two units | but laughed it off"): it is no clause of its own.
+        usable = [len(c.text.split()) >= 3 and (_SIDE_SUBJECT if c.contrast else _HAS_SUBJECT)
+                  .match(c.text) is not None for c in parts]
+        for i, part in enumerate(parts):
+            if usable[i]:
+                found.append(_Candidate((_trimmed(part.text),), part.contrast))
+            sides = (_side(parts[i - 1].text), _side(part.text)) if i else (None, None)
+            if part.contrast and None not in sides and all(
+                    _SIDE_SUBJECT.match(side) for side in sides):  # type: ignore[arg-type]
+                found.append(_Candidate(sides, True))  # type: ignore[arg-type]
+
+    def carries_concern(candidate: _Candidate) -> bool:
+        return any(side in part and weight >= CONCERN
+                   for side in candidate.sides for part, weight in concern)
+
+    # What carries the learner's concern first, then a turn said whole, then the learner's
+    # own part ("I've only talked to her once" over "She runs the group"), then the side a
+    # turn comes to ("... but I'm not sure she knows"), then the clause that says most.
+    ranked = sorted(found, reverse=True, key=lambda c: (
+        carries_concern(c), len(c.sides) > 1, bool(_FIRST_PERSON.match(c.text)), c.turned,
+        len(tokens(c.text))))
+    return [(c.text, len(c.sides) > 1) for c in ranked]
 
 
 def introduces_self(statement: str) -> bool:
     """``statement`` only says who the learner is ("I'm a second-year resident")."""
     return _INTRODUCTION.match(_FILLER.sub("", statement.strip())) is not None
+
+
+def _side(clause: str) -> str | None:
+    """``clause`` as one side of a turn, cut before the first phrase that only adds detail
+    ("she keeps cancelling | at the last minute"); None when that is still longer than
+    :data:`_SIDE_WORDS` ("Dr. Okafor is the one who sends names to ...")."""
+    cut = next((m.start() for m in _DETAIL.finditer(clause)
+                if len(clause[:m.start()].split()) >= 3), len(clause))
+    return clause[:cut] if len(clause[:cut].split()) <= _SIDE_WORDS else None
 
 
 def _trimmed(clause: str) -> str:

@@ -28,7 +28,7 @@ from assistant.reader.rubric import (
     RubricReading,
 )
 from assistant.reader.safety import SafetyCheck, SafetyFinding
-from assistant.text import content_words, sentences
+from assistant.text import clauses, content_words, sentences
 
 Guidance = Literal["advice", "coaching", "mentoring"]
 Kind = Literal["question", "situation", "goal_request", "rehearsal_request", "practice_line",
@@ -71,6 +71,8 @@ SPEAKER = "speaker"
 _NEGATED = re.compile(r"\b(?:not|no|never|n't|don'?t|didn'?t|rather than|instead of|without)"
                       r"\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:.!?]")
+#: A sentence holding a command and this few words is the command alone.
+_COMMAND_WORDS = 6
 #: Unambiguous commands: the person names the guidance they want in so many words.
 COMMANDS: list[tuple[Guidance, re.Pattern[str]]] = [
     ("coaching", re.compile(
@@ -163,6 +165,9 @@ class Reading:
     #: A request to practise (or a practice line): every scenario, most alike first, each with
     #: its similarity.
     scenarios: tuple[tuple[str, float], ...] = ()
+    #: Each clause of the statements, with how likely it says what the learner wants or what
+    #: stands in their way rather than the background to it.
+    concern: tuple[tuple[str, float], ...] = ()
 
     @property
     def asked(self) -> Guidance | None:
@@ -258,6 +263,12 @@ def command_in(message: str) -> Guidance | None:
     return None
 
 
+def is_command(statement: str) -> bool:
+    """``statement`` is a command and no more ("Coach me through this."): it says nothing of
+    the learner's situation."""
+    return command_in(statement) is not None and len(statement.split()) <= _COMMAND_WORDS
+
+
 class Reader:
     """Reads user messages with the four learned classifiers and the safety check."""
 
@@ -319,15 +330,23 @@ class Reader:
         matches: tuple[tuple[str, float], ...] = ()
         if scenarios and not rubric and kind.label in ("rehearsal_request", "practice_line"):
             matches = self.rubric.ranked(text, scenarios)
+        moves, concern = self._moves(text)
         return Reading(message, judged["guidance"], kind, scope, judged["speaker"],
                        command_in(text), frozenset(content_words(query)), query, finding, shown,
-                       self._moves(text), behaviours, matches)
+                       moves, behaviours, matches, concern)
 
-    def _moves(self, text: str) -> tuple[Move, ...]:
-        """What each statement adds; a question or a command ("Coach me through it.") adds
-        nothing to the plan."""
-        said = [s.text for s in sentences(text) if not s.text.endswith("?")
-                and not (command_in(s.text) and len(s.text.split()) <= 6)]
-        judged = [Judged.of(p) for p in self.moves.predict_many(said)] if said else []
-        return tuple(Move(t, j.label, j.confidence)  # type: ignore[arg-type]
-                     for t, j in zip(said, judged, strict=True))
+    def _moves(self, text: str) -> tuple[tuple[Move, ...], tuple[tuple[str, float], ...]]:
+        """What each statement adds, and how much each of its clauses carries the learner's
+        concern; a question or a command ("Coach me through it.") adds nothing to the plan."""
+        said = [s.text for s in sentences(text)
+                if not s.text.endswith("?") and not is_command(s.text)]
+        parts = [c.text for statement in said for c in clauses(statement)]
+        read = self.moves.predict_many(said + parts) if said else []
+        judged = [Judged.of(p) for p in read[:len(said)]]
+        moves = tuple(Move(t, j.label, j.confidence)  # type: ignore[arg-type]
+                      for t, j in zip(said, judged, strict=True))
+        # What the learner wants, or what stands in their way, is their concern; the
+        # situation around it is background.
+        concern = tuple((part, p.probability("goal") + p.probability("obstacle"))
+                        for part, p in zip(parts, read[len(said):], strict=True))
+        return moves, concern

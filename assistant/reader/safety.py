@@ -206,12 +206,16 @@ def pattern_hits(text: str) -> list[tuple[SafetyKind, str]]:
     asking what to do when a patient says they want to die is clinical talk, left to the
     classifier, which has seen such questions)."""
     text = literal(text)
-    over = resolved(text)
     hits: list[tuple[SafetyKind, str]] = []
+    # Whether it is over matters only for a phrasing told as past: most messages have none.
+    over: bool | None = None
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(text):
             before, sentence = _sentence_at(text, match.start())
-            if not (PATIENT_SPEAKS.search(before) or (over and PAST.search(sentence))
+            past = PAST.search(sentence) is not None
+            if past and over is None:
+                over = resolved(text)
+            if not (PATIENT_SPEAKS.search(before) or (past and over)
                     or (ASKED.search(before) and ANSWERED_NO.search(text))):
                 hits.append((kind, sentence.strip()))
                 break

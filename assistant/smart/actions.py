@@ -68,12 +68,15 @@ _OBJECT_START = re.compile(
     rf"\s+(?:a|an|the|my|our|their|his|her|this|these|all|every|each|at least|\d|{COUNT_WORDS})\b",
     FLAGS,
 )
+#: What joins one step of a goal to the next in a list: a comma, "and", "then".
+_SERIES = re.compile(r"\s*,\s*(?:(?:and|then)\s+)*(?:(?:i'll|i will|will|to)\s+)?", FLAGS)
 _BACK_REFERENCE = re.compile(
     r"\b(?:it|them|this|these|those|the (?:results?|findings|data|outcomes?))\b", FLAGS
 )
 _STATE = re.compile(alternation(STATE_VERBS), FLAGS)
-#: Objects that say nothing about what is done ("do better", "work harder on things").
-_EMPTY_OBJECT = content_words("more better less harder well again things stuff")
+#: Objects that say nothing about what is done ("do better", "work harder on things",
+#: "finish the project").
+_EMPTY_OBJECT = content_words("more better less harder well again things stuff project task")
 #: Quantifiers the shared stop-word list keeps, and that name no object either.
 _QUANTIFIERS = content_words("every per")
 _WEAK_WITH_DELIVERABLE = re.compile(
@@ -140,12 +143,20 @@ def _starts_new_goal(scope: str, previous: Action, verb: Action) -> int | None:
 def _goals(scope: str, verbs: Sequence[Action], stops: Sequence[int]) -> list[Action]:
     heads = [verbs[0]]
     cuts: list[int] = []
+    # Where each goal's clause resumes: a step that follows straight on from the one before
+    # ("finish it, do the analysis, and present at ...") belongs to the same goal.
+    tails = [verbs[0].verb_end]
     for verb in verbs[1:]:
         cut = _starts_new_goal(scope, heads[-1], verb)
         if cut is not None:
             heads.append(verb)
             cuts.append(cut)
-    return [replace(h, end=clause_end(scope, h.verb_end, [*stops, *cuts])) for h in heads]
+            tails.append(verb.verb_end)
+        elif _SERIES.fullmatch(scope, clause_end(scope, tails[-1], [*stops, *cuts]),
+                               verb.start):
+            tails[-1] = verb.verb_end
+    return [replace(h, end=clause_end(scope, tail, [*stops, *cuts]))
+            for h, tail in zip(heads, tails, strict=True)]
 
 
 def _judge(scope: str, action: Action, means: Action | None) -> tuple[str, Action | None]:

@@ -68,7 +68,8 @@ _LEAD_IN = re.compile(
     r"i plan to|i'm trying to|i am trying to|my goal (?:is|would be)(?: to)?|"
     r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
     r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
-    r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+)+",
+    r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+|"
+    r"(?:smart\s+)?goals?:\s+)+",
     re.IGNORECASE,
 )
 _TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
@@ -76,8 +77,17 @@ _TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
                            re.IGNORECASE)
 
 
+#: Words that play a goal down rather than state it ("literally just 'finish the project'").
+_HEDGE = re.compile(r"^(?:(?:literally|just|basically|simply|only|really|merely)\s+)+",
+                    re.IGNORECASE)
+#: A goal said as a quotation: the words inside the quotes.
+_QUOTED = re.compile(r"[\"'\u2018\u201c](?P<goal>.+)[\"'\u2019\u201d]\W*")
+
+
 def without_lead_in(text: str) -> str:
-    """The goal itself, without the words that introduce it or a request that follows it
-    ("... guided IVs. can we make that a SMART goal")."""
-    goal = _LEAD_IN.sub("", text.strip()).strip()
+    """The goal itself, without the words that introduce or play it down, the quotes around
+    it, or a request that follows it ("... guided IVs. can we make that a SMART goal")."""
+    goal = _HEDGE.sub("", _LEAD_IN.sub("", text.strip()).strip())
+    quoted = _QUOTED.fullmatch(goal)
+    goal = quoted["goal"].strip() if quoted else goal.strip()
     return _TRAILING_ASK.sub("", goal).strip() or goal

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from assistant.text import content_words
+from assistant.text import bare_reply, content_words
 
 from .actions import without_goals
 from .checker import check_goal
@@ -20,11 +20,8 @@ from .statement import goal_statement, restated
 # Criteria the checker cannot read from a bare answer: a real answer to the question is
 # taken as the learner's word.
 _TAKEN_AT_WORD: tuple[Criterion, ...] = ("attainable", "relevant")
-_NON_ANSWER = re.compile(
-    r"^\W*(?:no|nope|none|nothing|not sure|unsure|i don't know|i do not know|don't know|idk"
-    r"|dunno|n/?a|skip|pass|no idea|maybe)\W*$",
-    re.IGNORECASE,
-)
+#: An action done to "it" ("finish it, do the analysis"): the goal it answers for is meant.
+_BACK_REFERENCE = re.compile(r"(?P<verb>[a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
 #: Words of choosing between goals ("the first one, I'd like to focus on that"), not content.
 _CHOOSING = content_words("one first second last would like want focus start let lets think")
@@ -73,7 +70,7 @@ class GoalDraft:
         if self.report.multiple_goals:
             return answered._choose_goal(answer, today)
         pending = self.next_criterion()
-        if _NON_ANSWER.match(answer) and pending:
+        if bare_reply(answer) == "passes" and pending:
             return replace(answered, skipped=(*self.skipped, pending))
         fresh = check_goal(answer, today=today, context=answered._heard())
         merged = self._merged(fresh, keep=pending)
@@ -84,6 +81,8 @@ class GoalDraft:
         action, measure = merged["specific"].evidence, fresh.measurable.evidence
         if measuring and restated(action or "", measure or ""):
             merged["measurable"] = fresh.measurable
+        if pending == "specific" and merged["specific"] == fresh.specific:
+            merged.update(self._restated_action(fresh))
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by
@@ -93,6 +92,20 @@ class GoalDraft:
             merged[pending] = CriterionResult("present", answer.strip())
         report = replace(self.report, deadline=deadline, **merged)
         return replace(answered, report=report)._settle()
+
+    def _restated_action(self, fresh: SmartReport) -> dict[str, CriterionResult]:
+        """Specific and Measurable once the learner has said what the action is in practice:
+        the goal's object stands for "it" ("finish it, do the analysis" after "finish the
+        project"), and a measure that was only the old action goes with it."""
+        before, after = self.report.specific.evidence or "", fresh.specific.evidence or ""
+        said = _BACK_REFERENCE.match(after)
+        verb = said and re.match(rf"{re.escape(said['verb'])}\s+(?=\S)", before, re.IGNORECASE)
+        if said and verb:
+            after = before + after[said.end():]
+        settled = {"specific": replace(fresh.specific, evidence=after)}
+        if before and self.report.measurable.evidence == before:
+            settled["measurable"] = fresh.measurable
+        return settled
 
     def passed_on(self) -> GoalDraft:
         """The draft with its next open criterion passed on (asked twice without an answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from assistant.text import content_words
 
@@ -46,6 +47,9 @@ def _action(action: str) -> str:
     return action
 
 
+# The draft asks whether a measure restates the action, and the statement then says it: the
+# answer is worked out once.
+@lru_cache(maxsize=256)
 def restated(action: str, measure: str) -> str | None:
     """``action`` said with the verb of ``measure`` when the measure names what becomes of the
     action's own object: "publish a case report" measured by "submitted to a journal" is
