@@ -87,7 +87,10 @@ def _merged(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
 #: Where one clause of a statement ends and the next begins ("I've asked her twice | but she
 #: keeps cancelling", "we meet monthly | now people are busy").
 _CLAUSE_BREAK = re.compile(
-    r",?\s+(?P<joint>but|because|although|though|so|and then|whereas)\s+|\s*;\s*|"
+    # "so" joins clauses when a subject follows ("so I asked"), not in "so reliable".
+    r",?\s+(?P<joint>but|because|although|though|"
+    r"so(?=\s+(?:i|we|she|he|they|it|my|our|the|this|there|you)\b)|and then|whereas)\s+|"
+    r"\s*;\s*|"
     r",\s+and\s+(?=(?:i|we|she|he|they|it|my|our)\b)|\s+and\s+(?=(?:i|we)\b)|,\s+(?=now\b)",
     re.IGNORECASE)
 #: Joining words with which a clause turns against the one before it.

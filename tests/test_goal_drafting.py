@@ -171,3 +171,17 @@ def test_the_goal_is_asked_for_in_own_words_once_then_kept_for_later(turn: Turn)
     assert not set(first) & set(second)
     assert second[0] == "So you are fairly sure of it."
     assert session.extras[GOAL_STATUS] == "parked" and current_goal(session.extras) is not None
+
+
+@pytest.mark.parametrize(("message", "goal"), [
+    ("can you help me set a goal around submitting my first career development grant",
+     "submitting my first career development grant"),
+    ("help me make a SMART goal for our program: get more pairs actually meeting",
+     "get more pairs actually meeting"),
+])
+def test_a_goal_named_in_the_request_is_drafted_not_asked_for_again(turn: Turn, message: str,
+                                                                    goal: str) -> None:
+    session = Session()
+    lines = turn(session, message)
+    assert lines[0] == f'Your goal so far, in your words: "{goal}".'
+    assert "What is the goal you have in mind" not in " ".join(lines)

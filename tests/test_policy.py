@@ -267,3 +267,27 @@ def test_which_of_these_is_asked_only_with_two_routes_to_choose_from() -> None:
         options=["ask her what a good shift looks like", "pair her with a buddy"])
     assert not grow.question_for("will", one).startswith("Which of these")
     assert grow.question_for("will", two).startswith("Which of these")
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    # A question typed without its question mark is answered, not said back.
+    ("how do I help a mentee bounce back after a bad evaluation", None),
+    # A request for advice says nothing of the situation.
+    ("Just tell me what to do about my mentor who never replies to emails.", None),
+    # A phrase that opens the sentence is no clause of its own.
+    ("With my chief's support and two hours of protected time a week, I will lead four "
+     "quality improvement huddles by September 2031.", None),
+    # A clause with no subject is no clause to say back, and "so reliable" is no joint.
+    ("maybe thank her at our next call and say what I got out of it, and suggest checking in "
+     "a couple times a year instead", None),
+    ("Priya has missed three of our meetings since January, and she used to be so reliable "
+     "about them.", "So she used to be so reliable about them."),
+])
+def test_what_is_not_reflected_and_how_a_clause_is_cut(message, expected):
+    assert reflect.reflect(message) == expected
+
+
+def test_a_cut_clause_never_ends_on_a_dangling_word() -> None:
+    # Cut at "| next call", the clause would end "at our" and be said back "at your".
+    assert reflect._trimmed("maybe thank her at our next call and say what I got out of it") == (
+        "maybe thank her")

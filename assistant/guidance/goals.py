@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.guidance import grow
 from assistant.guidance.memory import score_only, time_in
-from assistant.guidance.reflect import reflect, reflect_move, reflect_scale
+from assistant.guidance.reflect import reflect_move, reflect_scale
 from assistant.reader.reading import Reading
 from assistant.smart import CRITERIA, GoalDraft, Status
 from assistant.smart.clauses import without_lead_in
@@ -31,7 +31,8 @@ SOON = timedelta(weeks=6)
 
 _GOAL_TEXT = re.compile(
     r"[\"\u201c'](?P<quoted>[^\"\u201d']{12,})[\"\u201d']|"
-    r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of)|goal:|i want(?: to)?|i would like to|"
+    r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of|around|about|on)|goal\b[^:\n.?]{0,40}:|"
+    r"i want(?: to)?|i would like to|"
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
     re.IGNORECASE,
 )
@@ -120,8 +121,9 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     stated = _GOAL_TEXT.search(message)
     goal = stated and without_lead_in(stated.group("quoted") or stated.group(0))
     if not goal or len(goal.split()) < 3:
-        opening = reflect(message) or "Let's shape a goal together."
-        return GoalTurn([opening, "We'll take it one question at a time.", ASK_FOR_GOAL],
+        # The request said back would only parrot it.
+        return GoalTurn(["Let's shape a goal together.", "We'll take it one question at a time.",
+                         ASK_FOR_GOAL],
                         {GOAL_STATUS: "awaiting_goal", GOAL: None, GOAL_ASKED: None})
     return _drafted(GoalDraft.start(goal, today=today), extras, today)
 

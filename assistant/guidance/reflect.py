@@ -50,10 +50,13 @@ _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
 _WHEN = r"(?:right now|now|so far|lately|currently|at the moment|these days|recently),?\s+"
 _SUBJECT = (r"i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|"
             r"it's|the|this|that|there|nobody|no one|everyone|someone|people|(?:hardly )?anyone")
-_HAS_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:{_SUBJECT}|[A-Z][a-z]+)\b", re.IGNORECASE)
+#: A capitalised first word that is no name: a phrase or a request opens the sentence.
+_NOT_A_NAME = (r"(?!(?:With|Without|For|By|In|On|At|After|Before|During|If|Because|Since|"
+               r"Although|Though|While|As|To|From|Just|Please|Tell|Give|Show)\b)")
+_HAS_SUBJECT = re.compile(rf"^(?:(?i:{_WHEN}))?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[A-Z][a-z]+)\b")
 #: Each side of a turn says whom it is about ("but laughed it off" does not), a name only
 #: with its capital.
-_SIDE_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:(?i:{_SUBJECT})|[A-Z][a-z]+)\b")
+_SIDE_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[A-Z][a-z]+)\b")
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
 #: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
 #: the ED"): handing it back tells them nothing, and it is no account of the situation.
@@ -282,7 +285,8 @@ def _key_clauses(message: str,
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
     statements = [s.text for s in sentences(text) if not s.text.endswith("?")
-                  and not introduces_self(s.text) and not is_command(s.text)]
+                  and not _ASKED.match(s.text) and not introduces_self(s.text)
+                  and not is_command(s.text)]
     found: list[_Candidate] = []
     for statement in statements:
         request = _REQUEST.match(statement)
@@ -334,14 +338,17 @@ def _trimmed(clause: str) -> str:
         return clause
     cuts = [m.start() for m in _PHRASE_BREAK.finditer(clause)
             if 4 <= len(clause[:m.start()].split()) <= _MAX_WORDS]
-    if cuts:
-        return clause[:cuts[-1]]
-    words = clause.split()[:_MAX_WORDS]
-    while words[-1].lower() in _DANGLING:
+    words = (clause[:cuts[-1]] if cuts else clause).split()[:_MAX_WORDS]
+    while words[-1].lower() in _DANGLING:  # "thank her at our | next call": not "at your."
         words.pop()
     return " ".join(words)
 
 
+#: A question asked without its question mark ("how do I help her bounce back"): a question
+#: is answered, not reflected.
+_ASKED = re.compile(r"^(?:(?:how|what|why|where|when|which|who)\s+(?:do|does|did|can|could|"
+                    r"should|would|will|is|are|am)|(?:should|can|could|would|do|does|am)\s+i)\b",
+                    re.IGNORECASE)
 _LOWER_FIRST = frozenset({"you", "you're", "you've", "you'd", "you'll", "your", "she", "he",
                           "they", "she's", "he's", "they're", "it", "it's", "the", "this",
                           "that", "there", "there's", "nobody", "everyone", "someone"})

@@ -242,8 +242,8 @@ def _offer(plan: Plan, reading: Reading, library: ScenarioLibrary) -> None:
         HOW_TO + ' If you meant another conversation, say "no", or pick it in the Rehearse tab.',
         (f'Say "start" and {persona} will answer the words you just used. How do they sound '
          "to you now?" if kind == "practice_line" else
-         f'How would you like to open when you are ready? (Or say "start" to hear {persona} '
-         "first.)"),
+         f'How would you like to open when you are ready? Or say "start" to hear {persona} '
+         "first."),
     ]
 
 

@@ -69,7 +69,8 @@ _LEAD_IN = re.compile(
     r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
     r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
     r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+|"
-    r"(?:smart\s+)?goals?:\s+)+",
+    r"(?:a|my|one|the)\s+(?:smart\s+|new\s+|clear\s+)?goals?\s+(?:to|of|about|around|on)\s+|"
+    r"(?:smart\s+)?goals?(?:\s+for\s+[^:\n]{1,30})?:\s+)+",
     re.IGNORECASE,
 )
 _TRAILING_ASK = re.compile(r"(?<=[.!?])\s+[^.!?]*\bgoals?\b[^.!?]*[.!?]?$|"
