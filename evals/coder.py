@@ -3,9 +3,12 @@
 Codes: open and closed questions, simple and complex reflections, giving information,
 persuading, affirming, emphasising autonomy, and neutral (structure, courtesy, notices).
 
-The coder has its own lexicon and rules; it shares nothing with the guide that writes the
-replies it judges (only the text layer's sentence splitter and stop words). A reflection is
-judged against the learner's message it answers:
+The coder has its own lexicon, rules and labels (``evals/data``); it takes nothing from the
+policy, the engines or the wording rules of the guide whose replies it judges. It uses the
+product's infrastructure only: the text layer's sentence splitter and stop words, the
+embedding model, and the reader's kind of classifier, fitted here on the coder's own labels
+for the statements no rule settles. A reflection is judged against the learner's message it
+answers:
 
 * a sentence that copies the message, or one sentence of it, with the pronouns turned (token
   overlap above :data:`ECHO_OVERLAP`, person words aside) is a verbatim echo: neutral, not a
