@@ -18,10 +18,7 @@ FOLDS = 5
 
 def agreement(items: tuple[Labelled, ...], by: Coder | None = None) -> dict[str, Any]:
     """Accuracy, Cohen's kappa and per-code precision and recall of the coder on ``items``."""
-    by = by or coder()
-    pairs = [(item.code, by.code_utterance(item.utterance, item.message).code)
-             for item in items]
-    return _scores(pairs)
+    return _scores(_coded(by or coder(), items))
 
 
 def cross_validated(items: tuple[Labelled, ...], k: int = FOLDS) -> dict[str, Any]:
@@ -30,9 +27,13 @@ def cross_validated(items: tuple[Labelled, ...], k: int = FOLDS) -> dict[str, An
     pairs = []
     for fold in range(k):
         fitted = Coder(item for i, item in enumerate(items) if i % k != fold)
-        pairs += [(item.code, fitted.code_utterance(item.utterance, item.message).code)
-                  for item in items[fold::k]]
+        pairs += _coded(fitted, items[fold::k])
     return _scores(pairs)
+
+
+def _coded(by: Coder, items: tuple[Labelled, ...]) -> list[tuple[str, str]]:
+    """(hand label, coder's code) for each of ``items``."""
+    return [(item.code, by.code_utterance(item.utterance, item.message).code) for item in items]
 
 
 def _scores(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -64,6 +65,6 @@ def _scores(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 def coder_agreement() -> dict[str, dict[str, Any]]:
     """The coder's agreement on each labelled part (cached: the parts ship with the code); the
     development part, which the coder is fitted on, is cross-validated."""
-    return {f"{name} ({FOLDS}-fold cross-validated)" if name == "development" else name:
-            cross_validated(load_part(name)) if name == "development"
-            else agreement(load_part(name)) for name in PARTS}
+    held_out = {name: agreement(load_part(name)) for name in PARTS if name != "development"}
+    return {f"development ({FOLDS}-fold cross-validated)":
+            cross_validated(load_part("development")), **held_out}

@@ -259,7 +259,7 @@ def echo_overlap(utterance: str, message: str) -> float:
 def _question(text: str) -> Coded:
     if _OPEN_HEAD.search(text) or _OPEN_REQUEST.search(text):
         return Coded(text, "open_question", "asks an open question")
-    if _OPEN_HEAD.search(text.rsplit(",", 1)[-1].strip()):
+    if "," in text and _OPEN_HEAD.search(text.rsplit(",", 1)[1].strip()):
         return Coded(text, "open_question", "asks an open question after a lead-in clause")
     if _OPEN_ALTERNATIVE.search(text):
         return Coded(text, "open_question", "a closed question that opens out")

@@ -146,7 +146,6 @@ class RubricReader:
         return tuple(sorted(((k, round(v, 4)) for k, v in best.items()),
                             key=lambda pair: pair[1], reverse=True))
 
-
     def named(self, message: str, names: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
         """Every option (id to its name, such as a scenario's title), most like ``message``
         first, scored as a line is against a behaviour: similarity plus shared words."""
