@@ -20,7 +20,7 @@ LABELS: tuple[Mode, ...] = (*MODES, "safety")
 GrowStage = Literal["goal", "reality", "options", "will"]
 GROW_STAGES: tuple[GrowStage, ...] = ("goal", "reality", "options", "will")
 TurnKind = Literal["answer", "opening", "closing", "out_of_scope", "not_covered", "safety",
-                   "resume", "clarify", "rehearsal"]
+                   "resume", "clarify", "chosen", "rehearsal"]
 #: Whom an answer is for, when the person shows it (a mentor asking about a mentee).
 Audience = Literal["mentee", "mentor", "staff"]
 

@@ -159,6 +159,18 @@ def shorten(text: str, words: int = 30) -> str:
     return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."
 
 
+#: Words that open a message without adding to it ("ok, so", "yes, well", "honestly,").
+_FILLER = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|sure|right(?! now)|well|"
+    r"so(?! far)|honestly|um|hmm)[,!.\s]+)+", re.IGNORECASE)
+
+
+def without_filler(text: str) -> str:
+    """``text`` without the words of assent or filler that open it ("Yes, I'll ask her" ->
+    "I'll ask her")."""
+    return _FILLER.sub("", text).strip()
+
+
 #: A reply that says nothing else: the words of agreeing ("yes, looks good", "ok, save it"),
 #: and of passing ("not sure", "no idea", "skip"), which a word of declining marks.
 _AGREEING = frozenset(content_words(

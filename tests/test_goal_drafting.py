@@ -70,6 +70,17 @@ def test_the_goal_is_never_saved_without_the_learners_yes(turn: Turn) -> None:
     assert "three" in " ".join(current_goal(session.extras).answers)
 
 
+def test_a_new_date_while_confirming_moves_the_deadline(turn: Turn) -> None:
+    session = Session()
+    turn(session, "My goal is to publish two case reports by June 2027 so that I can apply "
+                  "for fellowship")
+    turn(session, "My co-author and I have four hours a week")
+    assert session.extras[GOAL_STATUS] == "confirming"
+    lines = turn(session, "let's say end of September instead")
+    assert lines[0].startswith('Here is your goal as one statement: "By 30 September 2027')
+    assert current_goal(session.extras).deadline == date(2027, 9, 30)
+
+
 def test_asking_for_another_mode_parks_the_draft(turn: Turn, plan: Callable[..., Plan]) -> None:
     session = Session()
     turn(session, "I want to set a goal to present at grand rounds")

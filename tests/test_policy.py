@@ -159,6 +159,11 @@ def test_second_person_agrees_in_person_and_verb(text: str, said_back: str) -> N
         ("I think my mentee is overwhelmed.", None),  # her feeling, not the learner's
         ("I want to improve my suturing.", "growth"),
         ("I listed five things she could improve and she went quiet.", None),  # her growth
+        ("My mentee keeps missing our meetings.", "falling_through"),
+        ("I feel like I'm failing at that part.", "self_doubt"),
+        ("Not sure I'm the right person to mentor him.", "self_doubt"),
+        ("My mentee is failing her rotation.", None),  # her standing, not the learner's doubt
+        ("I missed the deadline for the abstract.", None),
     ],
 )
 def test_complex_reflections_name_the_feeling_or_value(message: str, feeling: str | None) -> None:
@@ -247,6 +252,31 @@ def test_opening_and_closing_turns(plan: Planner) -> None:
     assert closing.kind == "closing"
     assert closing.mode == "coaching" and closing.switched_from is None
     assert "publish my first paper" in (closing.closing or "")
+
+
+def test_naming_the_guidance_alone_asks_what_it_is_for(plan: Planner) -> None:
+    chosen = plan("advice please", hits=[])
+    assert (chosen.kind, chosen.mode) == ("chosen", "advising")
+    assert chosen.script[-1].endswith("What would you like advice on?")
+    plans = _converse(plan, ["mentoring please", "My mentee keeps missing our meetings."])
+    assert [(p.kind, p.mode) for p in plans] == [("chosen", "mentoring"), ("answer", "mentoring")]
+    # With a topic already on the table, the choice is answered on it.
+    session = Session()
+    session.record("My mentee keeps missing our meetings.", "[Coaching]\n...", "coaching")
+    assert plan("advice please", session).kind == "answer"
+
+
+def test_the_closing_summary_names_questions_as_questions_and_the_guidance_given(
+        plan: Planner) -> None:
+    session = Session()
+    session.record("", "[Coaching]\nWelcome...", "coaching", sets_mode=False)
+    session.record("How do we evaluate whether the program is working?", "[Advising]\n...",
+                   "advising")
+    session.record("What should we track in the first year?", "[Advising]\n...", "advising")
+    summary = plan("Thanks, that's all for today.", session).closing or ""
+    assert 'You asked: "How do we evaluate' in summary
+    assert 'Then you asked: "What should we track' in summary
+    assert summary.endswith("Throughout, I was advising.")
 
 
 def test_advice_with_nothing_retrieved_is_not_covered_but_coaching_goes_on(plan: Planner) -> None:

@@ -62,6 +62,11 @@ def _guidance(plan: Plan) -> list[str]:
             "The program literature does not cover this: say so plainly, cite nothing, "
             "and suggest asking a human mentor."
         )
+    elif plan.kind == "chosen":
+        lines.append(
+            "The learner has chosen this kind of guidance but not yet said what about: "
+            "acknowledge the choice in a sentence and ask what they would like help with."
+        )
     elif not plan.passages:
         lines.append("No passages were found for this message: cite nothing.")
     if plan.flow_lines:

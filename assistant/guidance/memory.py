@@ -16,7 +16,7 @@ from assistant.guidance.reflect import introduces_self
 from assistant.reader.reading import Move
 from assistant.smart.lexicon import WEEKDAY
 from assistant.smart.timebound import find_time
-from assistant.text import content_words, sentences
+from assistant.text import content_words, sentences, without_filler
 
 #: Session extras key.
 MEMORY = "memory"
@@ -39,10 +39,6 @@ _SCALE = re.compile(r"\b(10|[1-9]|" + "|".join(list(_NUMBER_WORDS)[1:]) + r")\b"
 #: Words that go with a score and say nothing else ("I'd say a confident 8 out of 10").
 _SCORING = content_words(" ".join(_NUMBER_WORDS) + " confidence confident committed commitment "
                          "sure scale maybe probably guess say think feel")
-
-
-_AGREEING = re.compile(r"^(?:(?:yes|yeah|yep|ok|okay|sure|right|so|well)\b[,.!]?\s*)+",
-                       re.IGNORECASE)
 
 
 @dataclass
@@ -99,7 +95,7 @@ class Memory:
             if introduces_self(move.text):
                 continue
             slot = _SLOTS.get(move.label) if move.confidence >= SURE_MOVE else answering
-            said = _plain(move.text)
+            said = without_filler(move.text)
             if slot and said and said not in getattr(self, slot):
                 getattr(self, slot).append(said)
             if slot == "commitment" and self.when is None:
@@ -126,11 +122,6 @@ def score_only(text: str) -> int | None:
     """The 1-10 score when that is all the message says ("confidence 8", "probably a 7")."""
     score = scale_value(text)
     return score if score is not None and content_words(text) <= _SCORING else None
-
-
-def _plain(text: str) -> str:
-    """A statement as worth keeping: without a leading "yes," or "ok,"."""
-    return _AGREEING.sub("", text).strip()
 
 
 def time_in(text: str, today: date) -> str | None:

@@ -16,9 +16,9 @@ from assistant.guidance.memory import MEMORY, SURE_MOVE, Memory, scale_value
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
-from assistant.reader.reading import SHORT_FOLLOW_UP, SPEAKER, Guidance, Reading
+from assistant.reader.reading import SHORT_FOLLOW_UP, SPEAKER, Guidance, Reading, is_command
 from assistant.rehearsal.scenarios import ScenarioLibrary
-from assistant.text import shorten
+from assistant.text import content_words, shorten
 
 OPENING = (
     "Welcome. Before we start, what kind of guidance would help most today: quick advice "
@@ -53,6 +53,11 @@ _WHAT_EACH_MODE_DOES = {
 #: The mode each kind of guidance asked for is given in.
 MODE_FOR: dict[Guidance, Mode] = {"advice": "advising", "coaching": "coaching",
                                   "mentoring": "mentoring"}
+#: What the guide asks when a person names the guidance they want and nothing else.
+_ASK_WHAT = {
+    "advising": "What would you like advice on?",
+    "mentoring": "Which situation would you like to hear about?",
+}
 _WHAT_WAS_ASKED = {
     "advising": "a direct answer",
     "coaching": "coaching",
@@ -104,6 +109,9 @@ class TurnInput:
 Step = Callable[[Plan, TurnInput], None]
 #: Session extras key: the conversation was closed (the terminal chat ends there).
 CLOSED = "closed"
+#: Session extras key: the guidance the person chose last turn with nothing to give it on yet;
+#: what they tell next is answered in it.
+CHOSEN = "chosen"
 #: A user message of fewer words ("Hi", "stop practising") is left out of the summary.
 _SAYS_SOMETHING = 3
 
@@ -119,8 +127,9 @@ def safety_first(plan: Plan, turn: TurnInput) -> None:
 def classify(plan: Plan, turn: TurnInput) -> None:
     """Openings, greetings, closings, clinical (out-of-scope) turns and feedback on the guide
     are not answered from the corpus; nor is a message whose guidance the reader cannot tell."""
-    if turn.session.extras.get(CLOSED):
-        plan.session_updates[CLOSED] = None
+    for key in (CLOSED, CHOSEN):
+        if turn.session.extras.get(key):
+            plan.session_updates[key] = None
     if plan.kind != "answer":
         return
     reading, history = turn.reading, turn.session.history
@@ -137,6 +146,10 @@ def classify(plan: Plan, turn: TurnInput) -> None:
         plan.script = [f"Before we stop, here is what we covered. {plan.closing}",
                        FEEDBACK_QUESTION]
         plan.session_updates[CLOSED] = True
+    elif chosen := _chosen_alone(turn):
+        plan.kind, plan.mode = "chosen", chosen
+        plan.session_updates[CHOSEN] = chosen
+        plan.script = [f"{_WHAT_EACH_MODE_DOES[chosen]} {_ASK_WHAT[chosen]}"]
     elif kind == "feedback_on_guide" and history and not turn.asked:
         plan.kind = "clarify"
         plan.script = [THANKS_FOR_FEEDBACK, WHICH_GUIDANCE]
@@ -146,6 +159,19 @@ def classify(plan: Plan, turn: TurnInput) -> None:
           and kind == "situation"):
         plan.kind = "clarify"
         plan.script = [WHICH_GUIDANCE]
+
+
+def _chosen_alone(turn: TurnInput) -> Mode | None:
+    """Advice or mentoring, when the message names it and nothing else ("advice please") and
+    there is nothing yet to give it on: no topic in the message or before it. (Coaching starts
+    from there anyway, by asking what the person wants.)"""
+    reading = turn.reading
+    earlier = [t.text for t in turn.session.history if t.role == "user"]
+    if (turn.choice or reading.command not in ("advice", "mentoring")
+            or not is_command(turn.message)
+            or not all(is_command(text) or len(content_words(text)) <= 1 for text in earlier)):
+        return None
+    return MODE_FOR[reading.command]
 
 
 def read_speaker(plan: Plan, turn: TurnInput) -> None:
@@ -189,7 +215,7 @@ def choose_mode(plan: Plan, turn: TurnInput) -> None:
     """The user's explicit choice wins; else what the message asks for, else what it is (a
     situation told suggests coaching, a question advice); say so when switching."""
     previous = turn.session.mode
-    if plan.kind in ("safety", "rehearsal"):
+    if plan.kind in ("safety", "rehearsal", "chosen"):
         return
     if plan.kind != "answer":
         # Openings, closings and declines keep the conversation's mode: no silent switch.
@@ -217,6 +243,8 @@ def _inferred(turn: TurnInput) -> Mode:
     question suggests advice, anything else coaching. Midway through a conversation only a
     confident reading counts as a question."""
     previous, kind = turn.session.mode, turn.reading.kind
+    if previous is not None and turn.session.extras.get(CHOSEN) == previous:
+        return previous  # what the person asked for advice or experience on
     if previous in ("advising", "mentoring") and turn.tells and kind.label != "question":
         return "coaching"  # after an answer, the person works it through: coach them
     question = kind.label == "question" and (kind.sure or previous is None)
@@ -322,18 +350,22 @@ def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:
 
 def summarise(session: Session) -> str:
     """A short summary of the conversation for the closing turn, in the learner's own words:
-    what they wanted, where things stand, the options weighed and the step they chose (a
-    greeting or a command of a word or two says nothing worth summing up)."""
+    what they wanted or asked, where things stand, the options weighed, the step they chose,
+    and the guidance given (a greeting or a command of a word or two says nothing worth
+    summing up, and the welcome gives no guidance)."""
     memory = Memory.of(session.extras)
-    asked = [" ".join(t.text.split()) for t in session.history if t.role == "user"]
-    asked = [text for text in asked if len(text.split()) >= _SAYS_SOMETHING]
-    modes = list(dict.fromkeys(t.mode for t in session.history if t.mode and t.mode != "safety"))
+    history = session.history
+    said = [(" ".join(t.text.split()), reply.mode)
+            for t, reply in zip(history[::2], history[1::2], strict=False)]
+    said = [(text, mode) for text, mode in said if len(text.split()) >= _SAYS_SOMETHING]
+    asked = [text for text, _ in said]
+    modes = list(dict.fromkeys(mode for _, mode in said if mode in _GIVEN))
     parts = []
     where = [*memory.situation, *memory.obstacles][:2]
     if memory.goal:
-        parts.append(f"What you wanted: {_quoted(memory.goal[0])}")
+        parts.append(_brought("What you wanted", memory.goal[0]))
     elif asked and not where:
-        parts.append(f"You came with this: {_quoted(asked[0])}")
+        parts.append(_brought("You came with this", asked[0]))
     if where:
         parts.append("Where things stand: " + " ".join(_quoted(text) for text in where))
     if memory.options:
@@ -341,10 +373,24 @@ def summarise(session: Session) -> str:
     if memory.commitment:
         parts.append(f"Your next step: {_quoted(memory.commitment[-1])}")
     elif len(asked) > 1 and not where:
-        parts.append(f"Your last thoughts were: {_quoted(asked[-1])}")
-    if modes:
-        parts.append(f"Along the way I was {_join(list(modes))}.")
+        parts.append(_brought("Your last thoughts were", asked[-1], asking="Then you asked"))
+    if len(modes) == 1:
+        parts.append(f"Throughout, I was {_GIVEN[modes[0]]}.")
+    elif modes:
+        parts.append(f"Along the way I was {_join([_GIVEN[m] for m in modes])}.")
     return " ".join(parts)
+
+
+#: The guidance each mode gives, as the closing summary names it.
+_GIVEN: dict[str | None, str] = {
+    "advising": "advising", "coaching": "coaching", "mentoring": "mentoring",
+    "rehearsal": "playing the other person in a rehearsal",
+}
+
+
+def _brought(telling: str, text: str, *, asking: str = "You asked") -> str:
+    """``text`` quoted after ``telling``, or after ``asking`` when it is a question."""
+    return f"{asking if text.rstrip().endswith('?') else telling}: {_quoted(text)}"
 
 
 def _quoted(text: str) -> str:

@@ -19,7 +19,7 @@ from importlib import resources
 import yaml
 
 from assistant.reader.reading import is_command
-from assistant.text import STOP_WORDS, clauses, sentences, tokens
+from assistant.text import STOP_WORDS, clauses, sentences, tokens, without_filler
 
 _SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
@@ -40,9 +40,6 @@ _SUBJECT_NEXT = re.compile(
     r"might|may|must|said|told|asked|mentioned|know|think|keep|always|never|just|really|seem)$",
     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-_FILLER = re.compile(
-    r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|well|so(?! far)|honestly|um|hmm)"
-    r"[,!.\s]+)+", re.IGNORECASE)
 #: "Coach me on this instead: I want to..." - the learner's words start after the colon.
 _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
 #: A clause that can follow "It sounds like": it starts with its subject.
@@ -53,10 +50,9 @@ _SUBJECT = (r"i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|t
 #: A capitalised first word that is no name: a phrase or a request opens the sentence.
 _NOT_A_NAME = (r"(?!(?:With|Without|For|By|In|On|At|After|Before|During|If|Because|Since|"
                r"Although|Though|While|As|To|From|Just|Please|Tell|Give|Show)\b)")
+#: A clause, or each side of a turn, says whom it is about ("but laughed it off" does not), a
+#: name only with its capital.
 _HAS_SUBJECT = re.compile(rf"^(?:(?i:{_WHEN}))?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[A-Z][a-z]+)\b")
-#: Each side of a turn says whom it is about ("but laughed it off" does not), a name only
-#: with its capital.
-_SIDE_SUBJECT = re.compile(rf"^(?:{_WHEN})?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[A-Z][a-z]+)\b")
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
 #: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
 #: the ED"): handing it back tells them nothing, and it is no account of the situation.
@@ -280,7 +276,7 @@ def _key_clauses(message: str,
                  concern: Sequence[tuple[str, float]]) -> list[tuple[str, bool]]:
     """The clauses that could be reflected, best first, each with whether it holds both
     sides of a turn ("X, but Y")."""
-    text = _FILLER.sub("", " ".join(message.split()))
+    text = without_filler(" ".join(message.split()))
     lead_in = _LEAD_IN.match(text)
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
@@ -295,14 +291,14 @@ def _key_clauses(message: str,
         parts = clauses(statement)
         # A turn that names no subject goes on with the clause before it ("she's covering
         # two units | but laughed it off"): it is no clause of its own.
-        usable = [len(c.text.split()) >= 3 and (_SIDE_SUBJECT if c.contrast else _HAS_SUBJECT)
-                  .match(c.text) is not None for c in parts]
+        usable = [len(c.text.split()) >= 3 and _HAS_SUBJECT.match(c.text) is not None
+                  for c in parts]
         for i, part in enumerate(parts):
             if usable[i]:
                 found.append(_Candidate((_trimmed(part.text),), part.contrast))
             sides = (_side(parts[i - 1].text), _side(part.text)) if i else (None, None)
             if part.contrast and None not in sides and all(
-                    _SIDE_SUBJECT.match(side) for side in sides):  # type: ignore[arg-type]
+                    _HAS_SUBJECT.match(side) for side in sides):  # type: ignore[arg-type]
                 found.append(_Candidate(sides, True))  # type: ignore[arg-type]
 
     def carries_concern(candidate: _Candidate) -> bool:
@@ -320,7 +316,7 @@ def _key_clauses(message: str,
 
 def introduces_self(statement: str) -> bool:
     """``statement`` only says who the learner is ("I'm a second-year resident")."""
-    return _INTRODUCTION.match(_FILLER.sub("", statement.strip())) is not None
+    return _INTRODUCTION.match(without_filler(statement)) is not None
 
 
 def _side(clause: str) -> str | None:

@@ -83,6 +83,8 @@ class GoalDraft:
             merged["measurable"] = fresh.measurable
         if pending == "specific" and merged["specific"] == fresh.specific:
             merged.update(self._restated_action(fresh))
+        if fresh.deadline is not None and fresh.time_bound.status == "present":
+            merged["time_bound"] = fresh.time_bound  # a date given later moves the deadline
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by
