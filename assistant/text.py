@@ -159,6 +159,22 @@ def shorten(text: str, words: int = 30) -> str:
     return " ".join(split) if len(split) <= words else " ".join(split[:words]) + "..."
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")
+_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+#: A position in a list as a person names it: "2", "two", "second", "last".
+POSITION = rf"\d{{1,2}}|{'|'.join(_NUMBERS)}|{'|'.join(_ORDINALS)}|last"
+
+
+def position(said: str, count: int) -> int | None:
+    """The index in a list of ``count`` items that ``said`` (a :data:`POSITION` word) names;
+    None when the list has no such place."""
+    said = said.lower()
+    index = (count - 1 if said == "last" else int(said) - 1 if said.isdigit()
+             else _NUMBERS.index(said) if said in _NUMBERS else _ORDINALS.index(said))
+    return index if 0 <= index < count else None
+
+
 #: Words that open a message without adding to it ("ok, so", "yes, well", "honestly,").
 _FILLER = re.compile(
     r"^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|yes|yeah|yep|sure|right(?! now)|well|"

@@ -14,6 +14,7 @@ from assistant.text import (
     clauses,
     content_words,
     overlap,
+    position,
     sentences,
     tokens,
 )
@@ -105,3 +106,11 @@ def test_clauses_split_where_a_statement_turns_or_runs_on() -> None:
 ])
 def test_a_bare_reply_agrees_or_passes_and_says_nothing_else(reply: str, does: str | None):
     assert bare_reply(reply) == does
+
+
+@pytest.mark.parametrize(("said", "count", "index"),
+                         [("2", 3, 1), ("two", 3, 1), ("Second", 3, 1), ("last", 3, 2),
+                          ("tenth", 3, None), ("0", 3, None)])
+def test_a_place_in_a_list_is_read_however_it_is_named(said: str, count: int,
+                                                        index: int | None) -> None:
+    assert position(said, count) == index

@@ -29,7 +29,7 @@ from assistant.rehearsal.scenarios import (
     load_library,
 )
 from assistant.stance import has_directive
-from assistant.text import best_sentence, content_words, sentences
+from assistant.text import POSITION, best_sentence, content_words, position, sentences
 
 #: Session extras key of the rehearsal under way.
 REHEARSAL = "rehearsal"
@@ -61,13 +61,10 @@ _DECLINE = re.compile(r"^\W*(?:no|nope|not now|no thanks|maybe later|not yet|ano
 _LIST = re.compile(r"^\W*(?:list|(?:show|see) (?:me )?(?:the )?(?:list|all(?: of them| the "
                    r"scenarios)?|scenarios))\W*$", re.IGNORECASE)
 #: A scenario picked by its number in the list last shown ("number 3", "the second one").
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-             "ninth", "tenth")
-_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _NUMBERED = re.compile(
     r"^\W*(?:(?:let'?s (?:do|try|go with)|i'?ll (?:take|do|go with|try)|(?:can|could) (?:we|i) "
     r"(?:do|try|have)|i'?d like|i want)\s+)?(?:the\s+)?(?:(?:number|option|no\.|#)\s*)?"
-    rf"(?P<n>\d{{1,2}}|{'|'.join(_NUMBERS)}|{'|'.join(_ORDINALS)}|last)(?:\s+one)?"
+    rf"(?P<n>{POSITION})(?:\s+one)?"
     r"(?:,?\s+please)?\W*$", re.IGNORECASE)
 #: At most this many of the closest scenarios are offered when none is the conversation asked for.
 SHORTLIST = 3
@@ -285,10 +282,8 @@ def _picked(reading: Reading, state: dict[str, Any], library: ScenarioLibrary) -
     numbered = _NUMBERED.search(reading.message)
     if numbered:
         choices = state.get("choices", [])
-        said = numbered.group("n").lower()
-        index = (len(choices) - 1 if said == "last" else int(said) - 1 if said.isdigit()
-                 else (_NUMBERS.index(said) if said in _NUMBERS else _ORDINALS.index(said)))
-        return library.get(choices[index]) if 0 <= index < len(choices) else None
+        index = position(numbered.group("n"), len(choices))
+        return library.get(choices[index]) if index is not None else None
     if reading.is_kind == "practice_line" or not reading.scenarios:
         return None
     (best, score), *others = reading.scenarios

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from assistant.text import bare_reply, content_words
+from assistant.text import POSITION, bare_reply, content_words, position
 
 from .actions import without_goals
 from .checker import check_goal
@@ -22,7 +22,8 @@ from .statement import goal_statement, restated
 _TAKEN_AT_WORD: tuple[Criterion, ...] = ("attainable", "relevant")
 #: An action done to "it" ("finish it, do the analysis"): the goal it answers for is meant.
 _BACK_REFERENCE = re.compile(r"(?P<verb>[a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
-_ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "last": -1}
+#: A goal picked by its place ("the second one"); "one" alone is the word of "the first one".
+_PLACE = re.compile(rf"\b(?!one\b)(?:{POSITION})\b", re.IGNORECASE)
 #: Words of choosing between goals ("the first one, I'd like to focus on that"), not content.
 _CHOOSING = content_words("one first second last would like want focus start let lets think")
 
@@ -185,12 +186,12 @@ class GoalDraft:
         goals = self.report.goals
         words = _content_words(answer)
         overlap = [len(words & _content_words(goal)) for goal in goals]
-        said = set(re.findall(r"[a-z0-9]+", answer.lower()))
-        ordinal = next((i for word, i in _ORDINALS.items() if word in said), None)
+        place = _PLACE.search(answer)
+        ordinal = position(place.group(0), len(goals)) if place else None
         if max(overlap) > 0 and overlap.count(max(overlap)) == 1:
             keep = overlap.index(max(overlap))
-        elif ordinal is not None and ordinal < len(goals):
-            keep = ordinal % len(goals)
+        elif ordinal is not None:
+            keep = ordinal
         else:
             return self
         text = without_goals(self.text, goals, keep)
