@@ -196,3 +196,16 @@ def test_a_goal_named_in_the_request_is_drafted_not_asked_for_again(turn: Turn, 
     lines = turn(session, message)
     assert lines[0] == f'Your goal so far, in your words: "{goal}".'
     assert "What is the goal you have in mind" not in " ".join(lines)
+
+
+def test_a_goal_named_as_what_one_is_doing_is_stated_with_its_base_verb(turn: Turn) -> None:
+    session = Session()
+    turn(session, "can you help me set a goal around submitting my first career development "
+                  "grant")
+    turn(session, "my mentor and I have two hours a week for it")
+    lines = turn(session, "the deadline is end of June 2027")
+    statement = next(line for line in lines if line.startswith("Here is your goal"))
+    assert "I will submit my first career development grant" in statement
+    # A date inside a reason is no new deadline.
+    turn(session, "it matters because he's retiring in 2 years")
+    assert current_goal(session.extras).deadline == date(2027, 6, 30)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from assistant.guidance import grow, reflect
-from assistant.guidance.memory import Memory
+from assistant.guidance.memory import Memory, score_only
 from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.index.store import StoredChunk
@@ -321,3 +321,11 @@ def test_a_cut_clause_never_ends_on_a_dangling_word() -> None:
     # Cut at "| next call", the clause would end "at our" and be said back "at your".
     assert reflect._trimmed("maybe thank her at our next call and say what I got out of it") == (
         "maybe thank her")
+
+
+@pytest.mark.parametrize(("message", "score"), [("probably an 8, thanks", 8), ("8/10", 8),
+                                                ("pretty confident, 9", 9),
+                                                ("thanks, I'll email her on Monday", None)])
+def test_a_score_said_with_thanks_or_out_of_ten_is_only_a_score(message: str,
+                                                                score: int | None) -> None:
+    assert score_only(message) == score

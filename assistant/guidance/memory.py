@@ -38,7 +38,8 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _SCALE = re.compile(r"\b(10|[1-9]|" + "|".join(list(_NUMBER_WORDS)[1:]) + r")\b", re.IGNORECASE)
 #: Words that go with a score and say nothing else ("I'd say a confident 8 out of 10").
 _SCORING = content_words(" ".join(_NUMBER_WORDS) + " confidence confident committed commitment "
-                         "sure scale maybe probably guess say think feel")
+                         "sure scale maybe probably guess say think feel 10 thanks pretty "
+                         "fairly honestly")
 
 
 @dataclass

@@ -84,8 +84,12 @@ class GoalDraft:
             merged["measurable"] = fresh.measurable
         if pending == "specific" and merged["specific"] == fresh.specific:
             merged.update(self._restated_action(fresh))
-        if fresh.deadline is not None and fresh.time_bound.status == "present":
-            merged["time_bound"] = fresh.time_bound  # a date given later moves the deadline
+        # A later answer about the date alone ("let's say end of April instead") moves the
+        # deadline; a date inside a reason ("he's retiring in 2 years") does not.
+        new = {name for name in CRITERIA if fresh.criterion(name).status == "present"
+               and fresh.criterion(name) != self.report.criterion(name)}
+        if fresh.deadline is not None and new == {"time_bound"}:
+            merged["time_bound"] = fresh.time_bound
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by

@@ -242,3 +242,17 @@ def alternation(words: Iterable[str]) -> str:
         head, _, tail = phrase.partition(" ")
         forms |= {f"{form} {tail}".strip() for form in verb_forms(head)}
     return "(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + ")"
+
+
+#: Each "-ing" form of a known verb, to its base form ("submitting" -> "submit").
+_GERUND_BASE = {
+    form: verb
+    for verb in (*CONCRETE_VERBS, *CHANGE_VERBS, *FINISHING_VERBS, *COMPLETION_VERBS,
+                 *WEAK_VERBS)
+    for form in verb_forms(verb) if form.endswith("ing")
+}
+
+
+def base_of_gerund(word: str) -> str | None:
+    """The base form of a known verb's "-ing" form ("submitting" -> "submit"), else None."""
+    return _GERUND_BASE.get(word.lower())

@@ -9,7 +9,14 @@ from functools import lru_cache
 from assistant.text import content_words
 
 from .dates import format_date
-from .lexicon import COMPLETION_VERBS, FINISHING_VERBS, FLAGS, PURPOSE, verb_forms
+from .lexicon import (
+    COMPLETION_VERBS,
+    FINISHING_VERBS,
+    FLAGS,
+    PURPOSE,
+    base_of_gerund,
+    verb_forms,
+)
 
 # Reasons that already carry their own connector are kept as the learner said them.
 _CONNECTOR = re.compile(
@@ -44,7 +51,9 @@ def _action(action: str) -> str:
     action = re.sub(r"^(?:i will|i'll|i want to|to)\s+", "", _clean(action), flags=re.I)
     if not action[:2].isupper():  # keep "ACLS ..." and "I ..." as written
         action = action[:1].lower() + action[1:]
-    return action
+    first, _, rest = action.partition(" ")
+    base = base_of_gerund(first)  # "a goal around submitting my first grant"
+    return f"{base} {rest}".strip() if base else action
 
 
 # The draft asks whether a measure restates the action, and the statement then says it: the
