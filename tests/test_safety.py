@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from assistant.chain.guide import Guide
+from assistant.guidance import safety
 from assistant.guidance.contacts import ContactsError, load_contacts
 from assistant.guidance.goals import GOAL
 from assistant.guidance.session import Session
+from assistant.plan import Plan
 from assistant.reader.labelled import LabelledSetError, load_labelled, parse_labelled
 from assistant.reader.safety import KINDS, ORDINARY, SafetyCheck, pattern_kinds
 from assistant.settings import Settings
@@ -236,6 +238,19 @@ def test_a_chosen_mode_does_not_hold_back_the_safety_reply(guide: Guide) -> None
 ])
 def test_a_message_cannot_switch_the_safety_check_off(guide: Guide, message: str) -> None:
     assert guide.ask(Session(), message, choice="coaching").mode == "safety"
+
+
+@pytest.mark.parametrize(("unsure", "kind"), [(True, "answer"), (False, "safety")])
+def test_after_an_unsure_check_in_going_on_with_the_work_goes_on(unsure: bool, kind: str) -> None:
+    """Checked in on an unsure reading, a message with no sign of distress that goes on with
+    the work is taken as going on; after a sure reading the conversation stays in safety."""
+    message = "He always apologises by text afterwards, and then it happens again."
+    plan = Plan(message=message, mode="coaching", history=[])
+    state = {"detected": ["harassment"], "resume_from": None, "unsure": unsure}
+    safety.safety_first(plan, None, state, load_contacts(None), [], None)
+    assert plan.kind == kind
+    assert (safety.CARRYING_ON in plan.notices) is unsure
+    assert ("safety" in plan.session_updates and plan.session_updates["safety"] is None) is unsure
 
 
 def test_going_on_while_still_describing_risk_stays_in_safety(guide: Guide) -> None:

@@ -115,6 +115,10 @@ _REACHED_OUT = re.compile(
     r"reached out|got in touch|am seeing|'m seeing)\b", re.IGNORECASE)
 STILL_HERE = "I'm still here, and what we were working on can wait."
 GOING_ON = "Of course. The help contacts stay beside the chat whenever you need them."
+CARRYING_ON = ("Thanks, let's carry on; the help contacts stay beside the chat if you ever "
+               "need them.")
+#: A message of this many content words goes on with the work rather than merely answering.
+_SOMETHING = 4
 
 _RESUME = re.compile(
     r"\b(?:(?:let'?s|can we|could we|shall we|i(?:'d| would) like to|i want to|i'?m ready to|"
@@ -143,6 +147,10 @@ _RESUME_WITH = re.compile(rf"(?:{_RESUME.pattern})(?:\s+(?:with|to|on)\b[^.?!,;]
 def _says_little_else(message: str) -> bool:
     """Besides wanting to go on (with something), the message says almost nothing."""
     return len(content_words(_RESUME_WITH.sub(" ", message))) < 3
+
+
+def _says_something(message: str) -> bool:
+    return len(content_words(message)) >= _SOMETHING
 
 
 def contact_lines(contacts: Contacts, kind: str) -> list[str]:
@@ -219,9 +227,16 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         plan.session_updates["safety"] = {
             "detected": kinds,
             "resume_from": (state or {}).get("resume_from", last_message),
+            "unsure": finding.unsure and (state or {}).get("unsure", True),
         }
         return
     if state is None:
+        return
+    if state.get("unsure") and _says_something(plan.message):
+        # Only checked in on an unsure reading, and the person goes on with their work with no
+        # sign of distress: that is going on, as if they had said so.
+        plan.session_updates["safety"] = None
+        plan.notices.append(CARRYING_ON)
         return
     if not wants_to_go_on(plan.message):
         plan.kind, plan.mode = "safety", "safety"
