@@ -15,9 +15,10 @@ Chroma top-5). Targets: hit@5 at least 0.95, quote hit at least 0.85.
 
 Abstention: questions that share the corpus's words but ask what it does not state (fees,
 parking, salaries, dates it does not list), over the starter and the long-form corpus, with
-answerable ones in the same style. Printed: the share the retriever declines (returns no
-passage) and the share of answerable ones still answered. Target: at least 0.90 abstention
-with at least 0.95 answered.
+answerable ones in the same style. Printed: the share the retriever (relevance floor and
+answerability decision, as the guide runs it) declines (returns no passage) and the share
+of answerable ones still answered. Target: at least 0.90 abstention with at least 0.95
+answered.
 
 Run: ``python benchmarks/retrieval_bench.py`` (about three minutes).
 """
@@ -117,6 +118,7 @@ def main() -> int:
     only = parser.parse_args().only
     from assistant.chain.guide import Guide
     from assistant.guidance.session import Session
+    from assistant.index.answerable import Answerability
     from assistant.index.embeddings import embedder_for
     from assistant.index.retriever import HybridRetriever
     from assistant.index.store import open_store
@@ -178,10 +180,13 @@ def main() -> int:
         print(f"targets (hit@5 >= {TARGETS['hit@5']}, quote hit >= {TARGETS['quote hit']}): "
               f"{'met' if met else 'NOT met'}")
         failed |= not met
+    answerability = Answerability(embedder, settings.cache_dir)
     retrievers = {corpus: HybridRetriever(store, embedder, top_k=settings.top_k,
-                                          floor=settings.relevance_floor)
+                                          floor=settings.relevance_floor,
+                                          answerability=answerability)
                   for corpus, store in stores.items()}
-    print(f"\nabstention (floor {settings.relevance_floor}): {'declined':>9} {'answered':>9}")
+    print(f"\nabstention (floor {settings.relevance_floor} and the answerability decision): "
+          f"{'declined':>9} {'answered':>9}")
     for split, files in ABSTENTION.items():
         if only and not split.startswith(only):
             continue

@@ -217,3 +217,30 @@ def test_abstention_on_the_labelled_sets_keeps_its_floor(starter_settings: Setti
     declined = sum(not retriever.search(q) for q in off_topic) / len(off_topic)
     assert answered >= 0.95
     assert declined >= 2 / 3
+
+
+def test_the_corpus_is_judged_not_to_answer_what_it_never_states(starter_settings: Settings,
+                                                                 embedder) -> None:
+    """A question with the handbook's words that asks for what it never states (a fee, a
+    phone number) gets no passage; one it answers keeps its passages."""
+    from assistant.index.answerable import Answerability
+
+    store = open_store(starter_settings)
+    deciding = Answerability(embedder, starter_settings.cache_dir)
+    retriever = HybridRetriever(store, embedder, floor=starter_settings.relevance_floor,
+                                answerability=deciding)
+    for unanswered in ["How much does it cost to register for the Alliance's six-month "
+                       "mentorship program for CE/CPD professionals?",
+                       "What is the program coordinator's email address or phone extension?"]:
+        assert HybridRetriever(store, embedder).search(unanswered)  # similar passages exist
+        assert retriever.search(unanswered) == []
+    hits = retriever.search("How often should a mentor and mentee meet in the first six months?")
+    assert any("once a month" in hit.chunk.text for hit in hits)
+
+
+def test_the_shipped_answerability_weights_were_fitted_on_the_shipped_questions() -> None:
+    from assistant.index.answerable import FEATURES, shipped_weights, training_digest
+
+    shipped = shipped_weights()
+    assert tuple(shipped["features"]) == FEATURES  # type: ignore[arg-type]
+    assert shipped["training"] == training_digest()  # else: python scripts/fit_answerability.py

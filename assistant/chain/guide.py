@@ -24,6 +24,7 @@ from assistant.guidance.memory import Memory
 from assistant.guidance.policy import TurnInput, plan_turn
 from assistant.guidance.safety import guidance_query
 from assistant.guidance.session import Session
+from assistant.index.answerable import Answerability
 from assistant.index.embeddings import embedder_for
 from assistant.index.retriever import Hit, HybridRetriever
 from assistant.index.store import Store, open_store
@@ -54,7 +55,8 @@ class Guide:
         self.embedder = embedder or embedder_for(settings)
         self.store = store or open_store(settings)
         self.retriever = HybridRetriever(
-            self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor
+            self.store, self.embedder, top_k=settings.top_k, floor=settings.relevance_floor,
+            answerability=Answerability(self.embedder, settings.cache_dir),
         )
         self.engine = engine or engine_for(settings)
         self.reader = Reader(self.embedder, settings.cache_dir)

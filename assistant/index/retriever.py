@@ -8,10 +8,12 @@ scored against the question, so the quote is chosen without embedding anything.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.index.answerable import Answerability, Rarity
 from assistant.index.store import SentenceHit, Store, StoredChunk
 from assistant.text import tokens
 
@@ -39,6 +41,7 @@ class _Lexical:
         self._index = bm25s.BM25()
         corpus = [tokens(c.searchable) or ["empty"] for c in chunks]
         self._index.index(corpus, show_progress=False)
+        self.rarity = Rarity(Counter(t for terms in corpus for t in set(terms)), len(chunks))
 
     def search(self, query: str, k: int) -> list[StoredChunk]:
         terms = tokens(query)
@@ -51,21 +54,23 @@ class _Lexical:
 
 class HybridRetriever:
     """Dense, BM25 and best-sentence retrieval fused by reciprocal rank, with a relevance
-    floor.
+    floor and, when given, an answerability decision.
 
-    When no chunk and no sentence is at least ``floor`` similar to the question, the corpus is
-    taken not to cover it and nothing is returned, rather than citing a weak match.
+    When no chunk and no sentence is at least ``floor`` similar to the question, or when
+    ``answerability`` judges that the passages found do not answer it, the corpus is taken
+    not to cover it and nothing is returned, rather than citing a weak match.
     """
 
     def __init__(
         self, store: Store, embedder: Embeddings, *, top_k: int = 4, floor: float = 0.35,
-        hybrid: bool = True,
+        hybrid: bool = True, answerability: Answerability | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.top_k = top_k
         self.floor = floor
         self.hybrid = hybrid
+        self.answerability = answerability
         self._lexical: _Lexical | None = None
         self._fingerprint = ""
 
@@ -77,7 +82,8 @@ class HybridRetriever:
             self._fingerprint = fingerprint
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        """The top ``k`` chunks for ``query``, or nothing when none clears the floor."""
+        """The top ``k`` chunks for ``query``, or nothing when none clears the floor or the
+        corpus is judged not to answer it."""
         k = k or self.top_k
         depth = max(3 * k, 12)
         vector = self.embedder.embed_query(query)
@@ -107,5 +113,16 @@ class HybridRetriever:
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         # Past the floor every fused hit is kept: the composer weighs each sentence itself.
         kept = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
-        return [Hit(chunks[i], fused[i], similarity.get(i), tuple(scored.get(i, ())))
+        hits = [Hit(chunks[i], fused[i], similarity.get(i), tuple(scored.get(i, ())))
                 for i in kept]
+        if self.answerability is not None and not self.answerability.answers(
+                query, hits, self.rarity):
+            return []
+        return hits
+
+    @property
+    def rarity(self) -> Rarity:
+        """How many chunks hold each word, for the live corpus."""
+        self.refresh()
+        assert self._lexical is not None
+        return self._lexical.rarity
