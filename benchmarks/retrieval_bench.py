@@ -45,7 +45,9 @@ ABSTENTION = {
         ("data/abstention_longform_dev.yaml", "longform", False),
         ("retrieval_questions.yaml", "starter", True),
         ("data/longform_questions_dev.yaml", "longform", True)],
-    "held-out (written after)": [("data/abstention_heldout.yaml", "", False)],
+    "held-out A (written after the floor)": [("data/abstention_heldout.yaml", "", False)],
+    "held-out B (blind, after the decision)": [
+        ("data/abstention_heldout_b.yaml", "", False)],
 }
 TARGETS = {"hit@5": 0.95, "quote hit": 0.85, "abstention": 0.90, "answered": 0.95}
 _QUOTE = re.compile(r"^- (.+?) \[\d+\]$", re.MULTILINE)

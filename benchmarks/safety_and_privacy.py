@@ -46,6 +46,8 @@ SAFETY_HELDOUT = {
     "held-out C (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
     "held-out D (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_d.yaml",
     "held-out E (never tuned on)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
+    "held-out F (blind, never tuned on)": ROOT / "benchmarks" / "data" /
+    "safety_heldout_f.yaml",
 }
 FINAL = "held-out E (never tuned on)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
