@@ -126,6 +126,17 @@ def clauses(statement: str) -> tuple[Clause, ...]:
     return tuple(found)
 
 
+#: Where a short phrase ends: a mark, or a word that starts a reason or a condition.
+_PHRASE_END = re.compile(r"[,;:.!?\u2013\u2014]|\s-\s|\b(?:because|but|since|as|depends|"
+                         r"depending)\b", re.IGNORECASE)
+
+
+def first_phrase(text: str) -> str:
+    """``text`` up to its first mark or joining word ("confidence 6, depends how fast he
+    replies" -> "confidence 6")."""
+    return _PHRASE_END.split(text, maxsplit=1)[0]
+
+
 def stems(text: str) -> list[str]:
     """Every lower-cased, stemmed word token, stop words included ("kill myself" keeps both)."""
     return _STEMMER.stemWords(_TOKEN.findall(text.lower()))
@@ -185,6 +196,15 @@ def without_filler(text: str) -> str:
     """``text`` without the words of assent or filler that open it ("Yes, I'll ask her" ->
     "I'll ask her")."""
     return _FILLER.sub("", text).strip()
+
+
+_ASIDES = re.compile(r"\s*\b(?:lol|lmao|haha|tbh|i guess|i suppose)\b,?", re.IGNORECASE)
+
+
+def without_asides(text: str) -> str:
+    """``text`` without chat asides and hedges anywhere in it ("it's submitted lol" -> "it's
+    submitted")."""
+    return " ".join(_ASIDES.sub("", text).split())
 
 
 #: A reply that says nothing else: the words of agreeing ("yes, looks good", "ok, save it"),

@@ -49,7 +49,8 @@ _WHEN_GIVEN = re.compile(
 _WANT_ASKED = re.compile(r"what would you like to have|what would a good outcome", re.I)
 _WANT_GIVEN = re.compile(r"\b(?:i want|i'd like|i would like|my goal|i'm hoping|i hope to|"
                          r"what i want)\b", re.IGNORECASE)
-_STATEMENT = re.compile(r"(?:goal as one statement|goal is saved): \"?(By [^\"\n]+)")
+_STATEMENT = re.compile(r"(?:goal as one statement|goal is saved|statement with that change"
+                        r"|statement as it was): \"?(By [^\"\n]+)")
 _WELL_FORMED = re.compile(r"^By \d{1,2} [A-Z][a-z]+ \d{4}, I will [a-z]")
 _LEAD_IN = re.compile(r"\b(?:set|make|draft) (?:a |my )?(?:smart )?goal\b|\bi'd like to\b|"
                       r"\bi want to\b|\bi would like to\b", re.IGNORECASE)

@@ -45,9 +45,9 @@ def test_a_vague_goal_is_walked_to_a_confirmed_statement_one_question_at_a_time(
     turn(session, "by March 2027")
     lines = turn(session, "so that I can apply for the teaching award")
     assert lines[0] == (
-        'Here is your goal as one statement: "By 31 March 2027, I will give structured feedback '
-        "to each student after every teaching session, so that I can apply for the teaching "
-        'award."'
+        'Here is the statement with that change: "By 31 March 2027, I will give structured '
+        "feedback to each student after every teaching session, so that I can apply for the "
+        'teaching award."'
     )
     assert session.extras[GOAL_STATUS] == "confirming"
 
@@ -65,9 +65,10 @@ def test_the_goal_is_never_saved_without_the_learners_yes(turn: Turn) -> None:
                   "for fellowship")
     turn(session, "My co-author and I have four hours a week")
     assert session.extras[GOAL_STATUS] == "confirming"
-    turn(session, "Make it three case reports")
+    lines = turn(session, "Make it three case reports")
     assert session.extras[GOAL_STATUS] != "confirmed"
-    assert "three" in " ".join(current_goal(session.extras).answers)
+    assert lines[0].startswith('Here is the statement with that change: "By 30 June 2027, I '
+                               "will publish three case reports")
 
 
 def test_a_new_date_while_confirming_moves_the_deadline(turn: Turn) -> None:
@@ -77,7 +78,7 @@ def test_a_new_date_while_confirming_moves_the_deadline(turn: Turn) -> None:
     turn(session, "My co-author and I have four hours a week")
     assert session.extras[GOAL_STATUS] == "confirming"
     lines = turn(session, "let's say end of September instead")
-    assert lines[0].startswith('Here is your goal as one statement: "By 30 September 2027')
+    assert lines[0].startswith('Here is the statement with that change: "By 30 September 2027')
     assert current_goal(session.extras).deadline == date(2027, 9, 30)
 
 
@@ -209,3 +210,51 @@ def test_a_goal_named_as_what_one_is_doing_is_stated_with_its_base_verb(turn: Tu
     # A date inside a reason is no new deadline.
     turn(session, "it matters because he's retiring in 2 years")
     assert current_goal(session.extras).deadline == date(2027, 6, 30)
+
+
+def test_answers_are_read_for_what_they_say_not_for_the_question_asked(turn: Turn) -> None:
+    session = Session()
+    turn(session, "can you help me turn this into a SMART goal: submit my case report abstract "
+                  "to the regional ACP meeting")
+    # "The 21st" is the deadline the learner names, not "in two weeks".
+    turn(session, "deadline is in two weeks, the 21st. I have a rough draft and my attending "
+                  "hasn't seen it yet")
+    # A reason was asked for; the learner labels a measure, and it is not taken as the reason.
+    lines = turn(session, "measure = it's submitted lol. and I guess getting Dr. Haddad's "
+                          "edits before I submit")
+    assert lines[0] == ('Here is your goal as one statement: "By 21 December 2026, I will submit '
+                        'my case report abstract to the regional ACP meeting."')
+    assert "realistic" in lines[1]
+    lines = turn(session, "why it matters: I'm an MS3 applying IM and I have zero presentations")
+    assert lines[0].endswith("meeting, because I'm an MS3 applying IM and I have zero "
+                             'presentations."')
+    # The date given for the goal's own action moves the deadline; it is not checked again.
+    lines = turn(session, "cut it to 300 words by sunday, send to Dr. Haddad monday, submit by "
+                          "the 19th so there's a buffer")
+    assert lines[0].startswith('Here is the statement with that change: "By 19 December 2026,')
+    assert not any("realistic" in line for line in lines)
+    lines = turn(session, "not sure")
+    assert lines == ["What would you change in it: what you will do, how you will know, the "
+                     "date or the reason?"]
+    turn(session, "yes")
+    # A score with its reason, where the first step was asked for, is heard as the score.
+    lines = turn(session, "confidence 6, depends how fast he replies")
+    assert lines == ["So you are partly there, with some doubt left.", TOWARDS_TEN]
+
+
+def test_a_measure_given_where_a_reason_was_asked_becomes_the_measure(turn: Turn) -> None:
+    session = Session()
+    turn(session, "I want to get better at ultrasound guided IVs. can we make that a SMART goal")
+    turn(session, "I'm a PA in the ED, about 8 months in. So far I've done maybe 5 with "
+                  "supervision")
+    lines = turn(session, "i guess 20 successful supervised ones logged in my procedure log")
+    assert lines[0] == "I've added how you will know to the draft."
+    assert current_goal(session.extras).report.measurable.evidence == (
+        "20 successful supervised ones")
+    lines = turn(session, "by end of march?")
+    assert lines[-1] == ('How would you put the whole goal in one sentence, starting "By 31 March '
+                         '2027, I will ..."?')
+    lines = turn(session, "let's say end of april instead")
+    assert lines[0] == "I've moved the date to 30 April 2027."
+    lines = turn(session, "it matters because the nurses always need help with hard sticks")
+    assert lines[0] == "I've added why it matters to the draft."

@@ -325,7 +325,36 @@ def test_a_cut_clause_never_ends_on_a_dangling_word() -> None:
 
 @pytest.mark.parametrize(("message", "score"), [("probably an 8, thanks", 8), ("8/10", 8),
                                                 ("pretty confident, 9", 9),
+                                                ("confidence 6, depends how fast he replies", 6),
+                                                ("2 weeks, then I submit", None),
                                                 ("thanks, I'll email her on Monday", None)])
 def test_a_score_said_with_thanks_or_out_of_ten_is_only_a_score(message: str,
                                                                 score: int | None) -> None:
     assert score_only(message) == score
+
+
+def test_praise_for_the_guide_is_thanked_and_a_complaint_asks_what_would_help(
+        plan: Planner) -> None:
+    session = Session()
+    session.record("My mentee keeps cancelling", "[Coaching]\nWhat would you like?", "coaching")
+    praised = plan("thanks, this was helpful", session)
+    assert praised.script[0] == "Thank you, I'm glad it helps."
+    assert "would a direct answer" not in " ".join(praised.script)
+    complaint = plan("this isn't helping, it's too generic", session)
+    assert "would a direct answer" in " ".join(complaint.script)
+
+
+def test_a_confidence_score_said_with_the_step_is_not_asked_for_again(plan: Planner) -> None:
+    memory = Memory()
+    memory.heard((), "I'll write a one page proposal this weekend. confidence is maybe a 5 "
+                     "right now", date(2026, 12, 2))
+    assert memory.confidence is not None and grow.next_need(memory) != "confidence"
+    memory = Memory()
+    memory.heard((), "I'm confident I can do it in 2 weeks", date(2026, 12, 2))
+    assert memory.confidence is None
+
+
+def test_telling_of_someone_is_not_offered_as_a_practice_line(plan: Planner) -> None:
+    told = plan("I'm a second year hospitalist, 100% clinical right now. Chief is Dr Ferreira, "
+                "he's fair but very focused on coverage numbers")
+    assert "Let's practise" not in " ".join(told.flow_lines)

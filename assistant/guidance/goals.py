@@ -20,6 +20,8 @@ from assistant.text import bare_reply
 #: Session extras keys.
 GOAL = "goal"
 GOAL_STATUS = "goal_status"
+#: The statuses of a draft under way: each message is read as an answer to it.
+DRAFTING = ("awaiting_goal", "drafting", "checking_deadline", "confirming", "first_step")
 #: What the last drafting question asked for: a criterion, or the goal in the learner's own
 #: words (:data:`OWN_WORDS`).
 GOAL_ASKED = "goal_asked"
@@ -32,6 +34,7 @@ SOON = timedelta(weeks=6)
 _GOAL_TEXT = re.compile(
     r"[\"\u201c'](?P<quoted>[^\"\u201d']{12,})[\"\u201d']|"
     r"\b(?:my goal (?:is|would be)(?: to)?|a goal (?:to|of|around|about|on)|goal\b[^:\n.?]{0,40}:|"
+    r"(?:a|my|our) (?:smart )?goal for (?=\w+ing\b)|"
     r"i want(?: to)?|i would like to|"
     r"i'd like to|i will|i plan to|i hope to)\s+(?P<goal>.+)",
     re.IGNORECASE,
@@ -74,6 +77,12 @@ TOWARDS_TEN = "What first step would take it closer to a 10, and when will you t
 #: A second reply that gives no goal where one was asked for: the draft waits.
 KEPT_FOR_LATER = ("I'll keep the draft as it is, and we can put it in one sentence whenever "
                   "you are ready.")
+#: An answer that leaves the statement as it was, where it was asked to be confirmed.
+KEPT_STATEMENT = 'That leaves the statement as it was: "{statement}"'
+CHANGED_STATEMENT = 'Here is the statement with that change: "{statement}"'
+WHAT_TO_CHANGE = ("What would you change in it: what you will do, how you will know, the date "
+                  "or the reason?")
+CONFIRM_AGAIN = 'Is it right as it stands? Reply "yes" to keep it, or tell me what to change in it.'
 COMMITMENT = (
     "On a scale of 1 to 10, how committed are you to that step, and what would make it a 10?"
 )
@@ -104,7 +113,7 @@ def goal_step(reading: Reading, extras: dict[str, Any], today: date) -> GoalTurn
     """Goal drafting for this message, or None when the turn has nothing to do with a goal."""
     message = reading.message
     status = extras.get(GOAL_STATUS)
-    if status in ("awaiting_goal", "drafting", "checking_deadline", "confirming", "first_step"):
+    if status in DRAFTING:
         if _STOP.search(message):
             return GoalTurn(["We can come back to the goal whenever you like.",
                              "What would you like to turn to now?"], {GOAL_STATUS: "parked"})
@@ -160,8 +169,9 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
             return _drafted(changed, extras, today)
         if _NO.search(message):
             return GoalTurn([LATER_DATE], {GOAL_STATUS: "checking_deadline"})
+        # Kept as realistic; anything else the reply says ("why it matters: ...") still counts.
         updates = {DEADLINE_CHECKED: draft.deadline.isoformat()}
-        return _drafted(draft, extras | updates, today, updates)
+        return _drafted(draft.update(message, today=today), extras | updates, today, updates)
     if status == "confirming" and bare_reply(message) == "agrees":
         return GoalTurn(
             [f"Your goal is saved: {draft.statement}",
@@ -169,6 +179,8 @@ def _continue(message: str, extras: dict[str, Any], status: str, today: date) ->
              FIRST_STEP],
             {GOAL_STATUS: "first_step"},
         )
+    if status == "confirming" and bare_reply(message) == "passes":
+        return GoalTurn([WHAT_TO_CHANGE], {GOAL_STATUS: status})
     return _drafted(draft.update(message, today=today), extras, today)
 
 
@@ -177,7 +189,15 @@ def _drafted(draft: GoalDraft, extras: dict[str, Any], today: date,
     if draft.next_criterion() is not None and draft.next_criterion() == extras.get(GOAL_ASKED):
         draft = draft.passed_on()
     updates = {**(updates or {}), GOAL: draft.to_dict(), GOAL_ASKED: draft.next_criterion()}
-    status = _status(draft)
+    status, before = _status(draft), current_goal(extras)
+    if before is not None and status == extras.get(GOAL_STATUS) == "awaiting_goal":
+        # The one sentence was asked for already: say what this answer added, not it again.
+        return GoalTurn([_noted(before, draft), _start_from(draft)],
+                        updates | {GOAL_STATUS: status, GOAL_ASKED: OWN_WORDS})
+    if before is not None and status == extras.get(GOAL_STATUS) == "confirming":
+        said = KEPT_STATEMENT if before.statement == draft.statement else CHANGED_STATEMENT
+        return GoalTurn([said.format(statement=draft.statement), CONFIRM_AGAIN],
+                        updates | {GOAL_STATUS: status})
     if status == "confirming" and _too_soon(draft, extras, today):
         assert draft.deadline is not None
         days = (draft.deadline - today).days
@@ -186,7 +206,10 @@ def _drafted(draft: GoalDraft, extras: dict[str, Any], today: date,
              f"That deadline is {days} days away ({format_date(draft.deadline)}). Is that "
              "realistic for this goal, or would a later date work better?"],
             updates | {GOAL_STATUS: "checking_deadline"})
-    return GoalTurn(_drafting_lines(draft), updates | {GOAL_STATUS: status})
+    lines = _drafting_lines(draft)
+    if before is not None and status == "drafting" and lines[0] == _so_far(before):
+        lines[0] = _noted(before, draft)  # the same goal so far again would be a parrot
+    return GoalTurn(lines, updates | {GOAL_STATUS: status})
 
 
 def _still_awaited(draft: GoalDraft | None, extras: dict[str, Any],
@@ -202,17 +225,32 @@ def _still_awaited(draft: GoalDraft | None, extras: dict[str, Any],
         lines = [IN_OWN_WORDS, "What would you like to achieve, even roughly? We'll sharpen it "
                                "together."]
     else:
-        start = f"By {format_date(draft.deadline)}, I will" if draft.deadline else "I will"
-        lines = [IN_OWN_WORDS, f'You could start from "{start} ..." and say what you will do '
-                               "and how you will know you have done it."]
+        lines = [IN_OWN_WORDS, _start_from(draft)]
     return GoalTurn([*heard, *lines], {GOAL_STATUS: "awaiting_goal", GOAL_ASKED: OWN_WORDS})
 
 
+def _start_from(draft: GoalDraft) -> str:
+    """A start for the goal in one sentence, with the deadline when there is one."""
+    start = f"By {format_date(draft.deadline)}, I will" if draft.deadline else "I will"
+    return (f'You could start from "{start} ..." and say what you will do and how you will know '
+            "you have done it.")
+
+
+def _noted(before: GoalDraft, after: GoalDraft) -> str:
+    """What an answer changed in the draft, said in a line."""
+    if after.deadline and after.deadline != before.deadline:
+        return f"I've moved the date to {format_date(after.deadline)}."
+    added = [_ADDED[name] for name in CRITERIA
+             if after.report.criterion(name) != before.report.criterion(name)]
+    return f"I've added {_join(added)} to the draft." if added else "I've kept the draft as it is."
+
+
 def _too_soon(draft: GoalDraft, extras: dict[str, Any], today: date) -> bool:
-    """A deadline under six weeks away that the learner has not confirmed as realistic."""
+    """A deadline under six weeks away, before the learner has been asked once whether a
+    deadline is realistic (a date they then set themselves is theirs)."""
     deadline = draft.deadline
     return (deadline is not None and deadline - today < SOON
-            and extras.get(DEADLINE_CHECKED) != deadline.isoformat())
+            and extras.get(DEADLINE_CHECKED) is None)
 
 
 def _status(draft: GoalDraft) -> str:
@@ -227,6 +265,9 @@ def _drafting_lines(draft: GoalDraft) -> list[str]:
     if question is None and draft.statement:
         return [f'Here is your goal as one statement: "{draft.statement}"', checklist(draft),
                 CONFIRM]
+    if question is None and draft.deadline:
+        question = (f'How would you put the whole goal in one sentence, starting "By '
+                    f'{format_date(draft.deadline)}, I will ..."?')
     return [_so_far(draft), checklist(draft), question or IN_ONE_SENTENCE]
 
 

@@ -16,7 +16,7 @@ from assistant.guidance.reflect import introduces_self
 from assistant.reader.reading import Move
 from assistant.smart.lexicon import WEEKDAY
 from assistant.smart.timebound import find_time
-from assistant.text import content_words, sentences, without_filler
+from assistant.text import content_words, first_phrase, sentences, without_filler
 
 #: Session extras key.
 MEMORY = "memory"
@@ -40,6 +40,13 @@ _SCALE = re.compile(r"\b(10|[1-9]|" + "|".join(list(_NUMBER_WORDS)[1:]) + r")\b"
 _SCORING = content_words(" ".join(_NUMBER_WORDS) + " confidence confident committed commitment "
                          "sure scale maybe probably guess say think feel 10 thanks pretty "
                          "fairly honestly")
+
+#: A confidence score said outright, whatever was asked ("confidence is maybe a 5", "7/10").
+_STATED_SCORE = re.compile(
+    r"\b(?:confiden\w*|commit\w*)\W+(?:(?:is|at|level|of|maybe|about|around|probably|"
+    r"like|a|an)\W+)*(?:10|[1-9])\b(?!\s*(?:weeks?|days?|months?|of|times|more))"
+    r"|\b(?:10|[1-9])\s*(?:/|out of)\s*10\b", re.IGNORECASE)
+
 
 
 @dataclass
@@ -106,7 +113,10 @@ class Memory:
             self.goal.append(question)  # "How do I set expectations...?" says what they want
         if self.last_asked == "when" and self.when is None:
             self.when = time_in(message, today) or " ".join(message.split())
-        if self.last_asked == "confidence" and scale_value(message) is not None:
+        stated = self.confidence is None and _STATED_SCORE.search(message)
+        if (self.last_asked == "confidence" and scale_value(message) is not None) or stated:
+            # A score said with the step ("... next week. confidence is maybe a 5") is not
+            # asked for again.
             self.confidence = " ".join(message.split())
 
 
@@ -120,9 +130,13 @@ def scale_value(text: str) -> int | None:
 
 
 def score_only(text: str) -> int | None:
-    """The 1-10 score when that is all the message says ("confidence 8", "probably a 7")."""
-    score = scale_value(text)
-    return score if score is not None and content_words(text) <= _SCORING else None
+    """The 1-10 score when that is all the message says ("confidence 8", "probably a 7"), or
+    all its first clause says ("confidence 6, depends how fast he replies")."""
+    for part in (text, first_phrase(text)):
+        score = scale_value(part)
+        if score is not None and content_words(part) <= _SCORING:
+            return score
+    return None
 
 
 def time_in(text: str, today: date) -> str | None:

@@ -6,6 +6,7 @@ pre-check, rehearsal personas) are more steps in :data:`STEPS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,14 @@ WHICH_GUIDANCE = (
     "answer from the program literature help most, coaching (I ask questions and you find your "
     "own way), or what mentors and mentees in our literature report?"
 )
+#: Asked what others do, in coaching, when the literature holds nothing close to it.
+NOTHING_TO_OFFER = ("The program literature doesn't say what others do here, so I won't guess; "
+                    "let's start from what you know.")
+GLAD_IT_HELPS = "Thank you, I'm glad it helps."
+#: Words of a complaint about the guide ("this isn't helping", "too long", "but shorter").
+_COMPLAINS = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|aren'?t|don'?t|doesn'?t|didn'?t|never|too|"
+                        r"but|could|should|rather|less|more|instead|stop|annoying|useless|"
+                        r"generic|confusing|repetitive|long|vague)\b", re.IGNORECASE)
 THANKS_FOR_FEEDBACK = "Thank you for telling me how this is going; it helps me get it right."
 FEEDBACK_QUESTION = (
     "How did this conversation go for you: was the mix of advice, coaching and mentoring what "
@@ -137,7 +146,10 @@ def classify(plan: Plan, turn: TurnInput) -> None:
     if not turn.message.strip() or (kind == "greeting" and not history):
         plan.kind = "opening"
         plan.script = [OPENING]
-    elif reading.clinical:
+    elif reading.clinical and not (turn.session.extras.get(goals.GOAL_STATUS) in goals.DRAFTING
+                                   and kind != "question"):
+        # While a goal is being drafted, a statement answers its question ("measure it with a
+        # survey at 6 and 12 months"); a clinical question is still declined.
         plan.kind = "out_of_scope"
         plan.script = [DECLINE]
     elif kind == "closing" and history:
@@ -151,8 +163,10 @@ def classify(plan: Plan, turn: TurnInput) -> None:
         plan.session_updates[CHOSEN] = chosen
         plan.script = [f"{_WHAT_EACH_MODE_DOES[chosen]} {_ASK_WHAT[chosen]}"]
     elif kind == "feedback_on_guide" and history and not turn.asked:
+        # Praise ("thanks, this was helpful") is thanked; only a complaint asks what would help.
         plan.kind = "clarify"
-        plan.script = [THANKS_FOR_FEEDBACK, WHICH_GUIDANCE]
+        plan.script = [GLAD_IT_HELPS, *grow.QUESTIONS["anything_else"]] if not _COMPLAINS.search(
+            turn.message) else [THANKS_FOR_FEEDBACK, WHICH_GUIDANCE]
     elif kind == "feedback_on_guide" and history:
         plan.notices.append(THANKS_FOR_FEEDBACK)
     elif (reading.undecided and not turn.choice and turn.session.mode is None
@@ -192,9 +206,10 @@ def rehearse(plan: Plan, turn: TurnInput) -> None:
     if plan.kind != "answer" and not turn.session.extras.get(rehearsal.REHEARSAL):
         return
     # Mid-way through coaching, a plain answer ("I'd like us to meet every two weeks again")
-    # is not a practice line, whatever it sounds like: only a request to practise is.
-    answering = (turn.session.mode == "coaching" and turn.tells
-                 and turn.reading.kind.label == "practice_line")
+    # is not a practice line, whatever it sounds like: only a request to practise is. Nor is
+    # a line that speaks to nobody ("Chief is Dr Ferreira, he's fair"): it tells of them.
+    answering = turn.reading.kind.label == "practice_line" and (
+        (turn.session.mode == "coaching" and turn.tells) or not turn.reading.spoken_to_someone)
     rehearsal.rehearse(plan, turn.reading, turn.session.extras, turn.scenarios, turn.hits,
                        offer=turn.choice in (None, "coaching") and not answering)
     if plan.kind != "closing" and plan.session_updates.get(CLOSED):
@@ -274,15 +289,23 @@ def coach(plan: Plan, turn: TurnInput) -> None:
         return
     memory = Memory.of(plan.session_updates)
     stuck = _says(turn, "unsure")
+    # Asked what others do ("what do people usually ask for here?"), coaching offers what the
+    # literature holds, as coaching with wisdom; a learner with no idea yet stays on options.
+    wants_knowledge = turn.reading.asked in ("advice", "mentoring")
     need = grow.next_need(memory)
+    if (stuck or wants_knowledge) and need == "will" and not memory.options:
+        need = "options"
     plan.grow_stage = grow.NEEDS[need]
     plan.reflection = _reflection(turn, memory)
-    question = grow.question_for(need, memory, stuck=stuck)
+    question = grow.question_for(need, memory, stuck=stuck or wants_knowledge)
     plan.questions = [question]
-    weighing = need == "options" or stuck or (need == "will" and _says(turn, "option"))
+    weighing = (need == "options" or stuck or wants_knowledge
+                or (need == "will" and _says(turn, "option")))
     if weighing and not memory.offered and _has_options(turn.hits):
         plan.wisdom = grow.OFFERED_WITH_OWN if memory.options else grow.OFFERED
         memory.offered = True
+    elif wants_knowledge and not memory.offered:
+        plan.notices.append(NOTHING_TO_OFFER)
     memory.asked.append(need)
     memory.questions.append(question)
     plan.session_updates[MEMORY] = memory.to_dict()

@@ -136,6 +136,9 @@ class Move:
     label: MoveLabel
     confidence: float
 
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|you'?d|you'?ve|you'?ll|yours)\b",
+                            re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -194,6 +197,11 @@ class Reading:
             return False
         (_, first), (second_label, second) = ranked[0], ranked[1]
         return second_label != "none" and second >= CONTENDER and first - second < TIE
+
+    @property
+    def spoken_to_someone(self) -> bool:
+        """The message addresses someone ("you", "your"): a line said to them, not of them."""
+        return _SECOND_PERSON.search(self.message) is not None
 
     @property
     def is_kind(self) -> Kind | None:

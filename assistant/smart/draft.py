@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from assistant.text import POSITION, bare_reply, content_words, position
+from assistant.text import POSITION, bare_reply, content_words, position, without_asides
 
 from .actions import without_goals
 from .checker import check_goal
 from .checkins import plan_checkins
-from .lexicon import MEASURING, PURPOSE
+from .lexicon import COUNT_WORDS, LABELLED, MEASURING, PURPOSE
 from .report import CRITERIA, Criterion, CriterionResult, SmartReport
 from .statement import goal_statement, restated
 
@@ -26,6 +26,13 @@ _BACK_REFERENCE = re.compile(r"(?P<verb>[a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
 _PLACE = re.compile(rf"\b(?!one\b)(?:{POSITION})\b", re.IGNORECASE)
 #: Words of choosing between goals ("the first one, I'd like to focus on that"), not content.
 _CHOOSING = content_words("one first second last would like want focus start let lets think")
+#: A count of something: "three case reports", "4 audits".
+_COUNT = re.compile(rf"(?P<n>\d+|{COUNT_WORDS})\s+(?P<what>[a-z][\w -]*)", re.IGNORECASE)
+#: The word that opens a target ("target is 80% of pairs ...").
+_TARGET = re.compile(r"^\s*(?:the\s+|my\s+|our\s+)?(?:target|aim)\b[\s:=]*"
+                     r"(?:(?:is|of|would be|maybe|probably|about)\s+)*", re.IGNORECASE)
+#: Where a labelled measure ends ("it's submitted. and getting his edits first").
+_CLAUSE_END = re.compile(r"[.;!?]|,?\s+(?:and|but|then)\b(?!\s+\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,27 @@ class GoalDraft:
                and fresh.criterion(name) != self.report.criterion(name)}
         if fresh.deadline is not None and new == {"time_bound"}:
             merged["time_bound"] = fresh.time_bound
+        # A measure given where a reason was asked, with no reason in it, is the learner's
+        # measure ("20 supervised ones logged, then signed off"), not why it matters.
+        reasonless = pending == "relevant" and PURPOSE.search(answer) is None
+        if reasonless and len((fresh.measurable.evidence or "").split()) > 1:
+            merged["measurable"] = fresh.measurable
+        # "Make it three case reports": a new count of what the goal already counts.
+        for name in ("specific", "measurable"):
+            recounted = _recounted(merged[name].evidence, fresh.measurable.evidence)
+            if recounted:
+                merged[name] = replace(merged[name], evidence=recounted)
+        labelled = _labelled(answer)
+        if labelled:
+            # The learner said what the answer is: nothing else is read from it but a date.
+            merged = {name: self.report.criterion(name) for name in CRITERIA} | {
+                "time_bound": merged["time_bound"]} | labelled
+        own = self._dated_action(answer, today)
+        if own is not None:
+            merged["time_bound"] = own.time_bound
         changed = [name for name in CRITERIA if merged[name] != self.report.criterion(name)]
         deadline = fresh.deadline if "time_bound" in changed else self.report.deadline
+        deadline = own.deadline if own is not None else deadline
         # An answer that plainly speaks to another criterion ("I'd measure it by ...", "by
         # March") is not taken as the one asked about.
         elsewhere = fresh.time_bound.status == "present" or measuring
@@ -113,6 +139,19 @@ class GoalDraft:
         if before and self.report.measurable.evidence == before:
             settled["measurable"] = fresh.measurable
         return settled
+
+    def _dated_action(self, answer: str, today: date) -> SmartReport | None:
+        """The reading of the clause of ``answer`` that dates the goal's own action ("cut it
+        to 300 words by Sunday, submit by the 19th"): its date is the goal's deadline."""
+        verb = re.match(r"(?:i will |i'll |to )?([a-z]+)", self.report.specific.evidence or "",
+                        re.IGNORECASE)
+        if not verb or self.report.deadline is None:
+            return None
+        for clause in re.finditer(rf"\b{re.escape(verb[1])}\w*\b[^,;.!?]*", answer, re.I):
+            reading = check_goal(clause[0], today=today)
+            if reading.deadline is not None and reading.time_bound.status == "present":
+                return reading
+        return None
 
     def passed_on(self) -> GoalDraft:
         """The draft with its next open criterion passed on (asked twice without an answer
@@ -221,11 +260,37 @@ class GoalDraft:
         return replace(self, statement=statement, deadline=deadline, checkins=checkins)
 
 
+def _recounted(said: str | None, count: str | None) -> str | None:
+    """``said`` with the number of a thing it counts changed to the one ``count`` gives
+    ("publish two case reports", "three case reports" -> "publish three case reports")."""
+    new = count and _COUNT.fullmatch(count.strip())
+    if not said or not new:
+        return None
+    old = re.compile(rf"\b(?:\d+|{COUNT_WORDS})\s+(?={re.escape(new['what'])}\b)", re.IGNORECASE)
+    changed = old.sub(new["n"] + " ", said, count=1)
+    return changed if changed != said else None
+
+
+def _labelled(answer: str) -> dict[Criterion, CriterionResult]:
+    """The criterion an answer names itself ("measure = it's submitted lol", "why it matters:
+    ..."), read from what follows the label: a measure up to its first clause's end."""
+    said = LABELLED.match(without_asides(answer))
+    if said is None:
+        return {}
+    if said["measurable"] is not None:
+        parts = [part.strip(" ,") for part in _CLAUSE_END.split(said["rest"]) if part.strip()]
+        # A target named as such is the yardstick; else the first part with a number in it.
+        targets = [_TARGET.sub("", part) for part in parts if _TARGET.match(part)]
+        counted = [part for part in parts if re.search(r"\d", part)]
+        return {"measurable": CriterionResult("present", (targets or counted or parts)[0])}
+    return {"relevant": CriterionResult("present", said["rest"].strip())}
+
+
 def _as_reason(why: str) -> str:
     """A reason taken from a plain answer reads as "because ..."."""
     if not why or PURPOSE.match(why):
         return why
-    return "because " + (why if why.startswith("I ") else why[:1].lower() + why[1:])
+    return "because " + (why if re.match(r"I\b", why) else why[:1].lower() + why[1:])
 
 
 def _content_words(text: str) -> set[str]:

@@ -119,6 +119,17 @@ SUPPORT = re.compile(
     FLAGS,
 )
 
+#: An answer that names what it answers ("measure = it's submitted", "why it matters: I'm an
+#: MS3 applying IM", "it matters because ..."): the learner's own label outranks the question.
+LABELLED = re.compile(
+    r"^\W*(?:(?P<measurable>(?:the\s+|my\s+)?(?:measur\w*|yardstick|success)"
+    r"(?:\s+(?:it|this|that))?"
+    r"(?:\s*(?:[:=\u2014\u2026-]|\.{2,})|\s+(?:is|would be|will be|by|with|via|through)\b))"
+    r"|(?P<relevant>why(?:\s+it\s+matters)?\s*[:=\u2014-]|(?:the\s+)?reason(?:\s+is)?\s*[:=\u2014-]"
+    r"|(?:it|this)\s+(?:matters|is important|'s important)\s+(?=because\b)))"
+    r"\s*(?P<rest>\S.*)",
+    re.IGNORECASE | re.DOTALL,
+)
 # The learner saying how they will know it is done ("I'd measure it by ..."): an answer about
 # the measure, whatever criterion was asked.
 MEASURING = re.compile(

@@ -11,8 +11,11 @@ from assistant.text import content_words
 from .dates import format_date
 from .lexicon import (
     COMPLETION_VERBS,
+    CONCRETE_VERBS,
+    COUNT_WORDS,
     FINISHING_VERBS,
     FLAGS,
+    FREQUENCY,
     PURPOSE,
     base_of_gerund,
     verb_forms,
@@ -41,6 +44,16 @@ _OUTCOME_BASE = {
     for verb in reversed((*FINISHING_VERBS, *COMPLETION_VERBS))
     for form in verb_forms(verb)
 }
+
+
+#: A measure that reads straight after the action: when or how often it is done, or a count
+#: of what the action makes ("after every call shift", "three times a week", "5 papers").
+_AS_SAID = re.compile(
+    rf"(?:after|before|during|at|on|per|within|for|once|twice|every|each|in)\b"
+    rf"|(?:\d[\d,]*|{COUNT_WORDS})\s+(?:times?|more|new|further|extra)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(rf"\d|\b{COUNT_WORDS}\b", re.IGNORECASE)
 
 
 def _clean(part: str) -> str:
@@ -79,6 +92,27 @@ def restated(action: str, measure: str) -> str | None:
     return f"{verb} {thing}"
 
 
+def _only_done(measure: str, action: str) -> bool:
+    """``measure`` only says the action is done ("it's submitted" for "submit my abstract"):
+    it names no amount and no word the action lacks; or it is a bare number ("4"), which says
+    nothing read after the action."""
+    bare = len(measure.split()) == 1 and _AMOUNT.match(measure) is not None
+    return bare or (not _AMOUNT.search(measure) and content_words(measure) <= content_words(action))
+
+
+def _joined(action: str, measure: str) -> str:
+    """``action`` with ``measure`` after it: a rhythm or a count of the action as said ("go
+    to the gym three times a week"), a further act with "and" ("and meet each of them every
+    6 weeks"), a result or target with "with" ("with 80% of pairs logging 3 meetings")."""
+    first, _, rest = measure.partition(" ")
+    verb = base_of_gerund(first) or first.lower()  # "asking them at the end" -> "ask them"
+    if _AS_SAID.match(measure) or FREQUENCY.match(measure):
+        return f"{action} {measure}"
+    if verb in CONCRETE_VERBS or verb in FINISHING_VERBS or verb in COMPLETION_VERBS:
+        return f"{action} and {verb} {rest}".rstrip()
+    return f"{action}, with {measure}"
+
+
 def goal_statement(deadline: date, action: str, measure: str, why: str) -> str:
     """Build "By <date>, I will <action> <measure>, so that <why>."
 
@@ -88,12 +122,13 @@ def goal_statement(deadline: date, action: str, measure: str, why: str) -> str:
     instead of "so that".
     """
     action, measure = _action(action), _clean(measure)
-    if not measure or measure.lower() in action.lower():
+    if not measure or measure.lower() in action.lower() or _only_done(measure, action):
         what = action
     else:
-        what = restated(action, measure) or f"{action} {measure}"
+        what = restated(action, measure) or _joined(action, measure)
     sentence = f"By {format_date(deadline)}, I will {what}"
-    why = _clean(why)
+    # Each sentence of the learner's reason starts with a capital ("... step. Also he's").
+    why = re.sub(r"([.!?]\s+)([a-z])", lambda m: m[1] + m[2].upper(), _clean(why))
     if why:
         own_connector = _CONNECTOR.match(why) or PURPOSE.match(why)
         sentence += f", {why}" if own_connector else f", so that {why}"

@@ -117,6 +117,17 @@ def _named_period(m: re.Match[str], today: date) -> date | None:
     return date(today.year + step, 12, 31)
 
 
+def _day_of_month(m: re.Match[str], today: date) -> date | None:
+    """"The 21st" alone: that day this month, or next month once it has passed."""
+    day = int(m["day"])
+    for step in (0, 1, 2):
+        index = today.month - 1 + step
+        year, month = today.year + index // 12, index % 12 + 1
+        if day <= month_end(year, month).day and (step or day >= today.day):
+            return date(year, month, day)
+    return None
+
+
 def _year(m: re.Match[str], today: date) -> date:
     year = int(m["year"])
     return date(year - 1, 12, 31) if m["prep"].lower() == "before" else date(year, 12, 31)
@@ -200,6 +211,14 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         _month,
     ),
     (_rule(rf"\b(?:this\s+|next\s+)?(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b"), _month),
+    # "At the June graduation": an event named by its month.
+    (
+        _rule(
+            rf"\b(?:at|for|by)\s+(?:the|our|my|this|next)\s+(?P<month>{MONTH})\s+"
+            rf"{_ANCHOR_NOUN}\b(?P<year>)"
+        ),
+        _month,
+    ),
     (_rule(rf"\b(?:this|next)\s+(?P<month>{MONTH})\b(?P<year>)"), _month),
     (
         _rule(
@@ -216,6 +235,13 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         _phrase,
     ),
     (_rule(rf"\b(?:by|before|until|till)\s+(?P<when>{WEEKDAY})\b"), _phrase),
+    (
+        _rule(
+            rf"{_LEAD}\bthe\s+(?P<day>{_DAY})(?:st|nd|rd|th)\b"
+            rf"(?!\s+(?:of\s+)?{MONTH}\b|\s+(?:time|place|percentile|centile|year)\b)"
+        ),
+        _day_of_month,
+    ),
 )
 
 # "Starting in January", "from next week": when the work begins, not when it is done.
