@@ -28,14 +28,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.guidance.rehearsal import offered  # noqa: E402
+from assistant.reader.matching import OFFERED_FROM  # noqa: E402
 from assistant.reader.reading import Reader, Reading  # noqa: E402
-from assistant.reader.rubric import OFFERED_FROM  # noqa: E402
 from assistant.rehearsal.scenarios import ScenarioLibrary, bundled_dir, load_library  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {"development": "scenario_requests_dev.yaml",
           "held-out": "scenario_requests_heldout.yaml"}
-SWEEP = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+SWEEP = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 TOP1_TARGET, DECIDED_TARGET = 0.8, 0.8
 NONE = "none"
 
@@ -75,8 +75,7 @@ class Tally:
 def read_all(reader: Reader, library: ScenarioLibrary,
              requests: Iterable[Request]) -> list[tuple[Request, Reading]]:
     """Each request read once, as the chat reads a first message."""
-    described = {s.id: s.described for s in library.scenarios}
-    return [(r, reader.read(r.text, None, scenarios=described)) for r in requests]
+    return [(r, reader.read(r.text, None, scenarios=library.described)) for r in requests]
 
 
 def measure(library: ScenarioLibrary, read: list[tuple[Request, Reading]],
