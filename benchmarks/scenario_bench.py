@@ -6,9 +6,10 @@ choose from. It prints top-1 accuracy (the closest scenario is the one labelled)
 the labelled scenario is among those offered, how often the offer is made outright when the
 closest is right and not when it is wrong (the decision ``OFFERED_FROM`` makes), and for
 requests no scenario covers, how often nothing or only a shortlist is offered. A sweep of the
-threshold is printed for the development requests, which it was chosen on; the held-out
-requests were written afterwards and never tuned on. Targets on the held-out requests: top-1
-at least 0.8, the decision right at least 0.8.
+threshold is printed for the development requests, which it was chosen on; the first held-out
+requests were written after the first matcher and have been seen since; held-out B is blind,
+written before this matcher was finished and never tuned on. Targets on held-out B: top-1 at
+least 0.8, the decision right at least 0.8.
 
 Run from the repository root: python benchmarks/scenario_bench.py
 """
@@ -34,7 +35,8 @@ from assistant.rehearsal.scenarios import ScenarioLibrary, bundled_dir, load_lib
 
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {"development": "scenario_requests_dev.yaml",
-          "held-out": "scenario_requests_heldout.yaml"}
+          "held-out": "scenario_requests_heldout.yaml",
+          "held-out B": "scenario_requests_heldout_b.yaml"}
 SWEEP = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 TOP1_TARGET, DECIDED_TARGET = 0.8, 0.8
 NONE = "none"
@@ -123,7 +125,7 @@ def report(name: str, tally: Tally, errors: list[str]) -> None:
 
 
 def main() -> int:
-    """Print the figures; exit 1 when the held-out targets are missed."""
+    """Print the figures; exit 1 when the targets on held-out B are missed."""
     from assistant.index.embeddings import embedder_for
     from assistant.settings import get_settings
 
@@ -145,7 +147,7 @@ def main() -> int:
         read = dev if name == "development" else read_all(reader, library, load_requests(file))
         tally, errors = measure(library, read)
         report(name, tally, errors)
-        if name == "held-out":
+        if name == "held-out B":
             ok = (tally.share(tally.top1, tally.covered) >= TOP1_TARGET
                   and tally.share(tally.decided, tally.total) >= DECIDED_TARGET)
             print(f"  targets: top-1 >= {TOP1_TARGET}, decision right >= {DECIDED_TARGET}: "
