@@ -4,9 +4,9 @@ For every scenario, each labelled learner line (``benchmarks/data/rehearsal_*.ya
 against the scenario's rubric; each (line, item) pair is one decision, shown or not. It prints
 precision and recall per scenario and overall, the share of vague lines that showed nothing,
 and the share of off-script lines read as off script, for the development lines (the
-threshold was chosen on them: a sweep is printed) and the held-out lines (written after the
-recogniser, never tuned on). Targets on the held-out lines: precision at least 0.85, recall
-at least 0.75.
+thresholds were chosen on them: a sweep is printed), the first held-out lines (written after the
+first recogniser; seen since) and held-out B (blind, written before this recogniser was
+finished; never tuned on). Targets on held-out B: precision at least 0.85, recall at least 0.75.
 
 Run from the repository root: python benchmarks/rehearsal_bench.py
 """
@@ -30,7 +30,8 @@ from assistant.reader.rubric import SHOWN_FROM  # noqa: E402
 from assistant.rehearsal.scenarios import ScenarioLibrary, bundled_dir, load_library  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
-SPLITS = {"development": "rehearsal_dev.yaml", "held-out": "rehearsal_heldout.yaml"}
+SPLITS = {"development": "rehearsal_dev.yaml", "held-out": "rehearsal_heldout.yaml",
+          "held-out B": "rehearsal_heldout_b.yaml"}
 PRECISION_TARGET, RECALL_TARGET = 0.85, 0.75
 
 
@@ -83,7 +84,8 @@ def measure(reader: Reader, library: ScenarioLibrary, lines: Iterable[Line],
         reading = reader.read(line.text, rubric={i.id: i.examples for i in scenario.rubric},
                               scene=[scenario.opening]).rubric
         assert reading is not None
-        shown = {e.item for e in reading.evidence.values() if e.score >= threshold}
+        shown = {e.item for e in reading.evidence.values()
+                 if e.score >= threshold and not e.contested}
         for tally in (tallies.setdefault(line.scenario, Tally()), tallies["all"]):
             tally.tp += len(shown & line.shows)
             tally.fp += len(shown - line.shows)
@@ -109,7 +111,7 @@ def report(name: str, tallies: dict[str, Tally]) -> None:
 
 
 def main() -> int:
-    """Print the figures; exit 1 when the held-out targets are missed."""
+    """Print the figures; exit 1 when the targets on held-out B are missed."""
     from assistant.index.embeddings import embedder_for
     from assistant.settings import get_settings
 
@@ -118,7 +120,7 @@ def main() -> int:
     library = load_library([bundled_dir()])
     dev = load_lines(SPLITS["development"])
     print("threshold sweep on the development lines (precision / recall):")
-    for threshold in (0.55, 0.6, 0.65, 0.67, 0.7, 0.75):
+    for threshold in (0.55, 0.6, 0.63, 0.65, 0.67, 0.7, 0.75):
         t = measure(reader, library, dev, threshold)["all"]
         print(f"  {threshold:.2f}: {t.precision:.2f} / {t.recall:.2f}")
     ok = True
@@ -127,7 +129,7 @@ def main() -> int:
             continue
         tallies = measure(reader, library, load_lines(file))
         report(name, tallies)
-        if name == "held-out":
+        if name == "held-out B":
             t = tallies["all"]
             ok = t.precision >= PRECISION_TARGET and t.recall >= RECALL_TARGET
             print(f"  targets: precision >= {PRECISION_TARGET}, recall >= {RECALL_TARGET}: "

@@ -6,9 +6,10 @@ choose from. It prints top-1 accuracy (the closest scenario is the one labelled)
 the labelled scenario is among those offered, how often the offer is made outright when the
 closest is right and not when it is wrong (the decision ``OFFERED_FROM`` makes), and for
 requests no scenario covers, how often nothing or only a shortlist is offered. A sweep of the
-threshold is printed for the development requests, which it was chosen on; the held-out
-requests were written afterwards and never tuned on. Targets on the held-out requests: top-1
-at least 0.8, the decision right at least 0.8.
+threshold is printed for the development requests, which it was chosen on; the first held-out
+requests were written after the first matcher and have been seen since; held-out B is blind,
+written before this matcher was finished and never tuned on. Targets on held-out B: top-1 at
+least 0.8, the decision right at least 0.8.
 
 Run from the repository root: python benchmarks/scenario_bench.py
 """
@@ -28,14 +29,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.guidance.rehearsal import offered  # noqa: E402
+from assistant.reader.matching import OFFERED_FROM  # noqa: E402
 from assistant.reader.reading import Reader, Reading  # noqa: E402
-from assistant.reader.rubric import OFFERED_FROM  # noqa: E402
 from assistant.rehearsal.scenarios import ScenarioLibrary, bundled_dir, load_library  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {"development": "scenario_requests_dev.yaml",
-          "held-out": "scenario_requests_heldout.yaml"}
-SWEEP = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+          "held-out": "scenario_requests_heldout.yaml",
+          "held-out B": "scenario_requests_heldout_b.yaml"}
+SWEEP = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 TOP1_TARGET, DECIDED_TARGET = 0.8, 0.8
 NONE = "none"
 
@@ -75,8 +77,7 @@ class Tally:
 def read_all(reader: Reader, library: ScenarioLibrary,
              requests: Iterable[Request]) -> list[tuple[Request, Reading]]:
     """Each request read once, as the chat reads a first message."""
-    described = {s.id: s.described for s in library.scenarios}
-    return [(r, reader.read(r.text, None, scenarios=described)) for r in requests]
+    return [(r, reader.read(r.text, None, scenarios=library.described)) for r in requests]
 
 
 def measure(library: ScenarioLibrary, read: list[tuple[Request, Reading]],
@@ -124,7 +125,7 @@ def report(name: str, tally: Tally, errors: list[str]) -> None:
 
 
 def main() -> int:
-    """Print the figures; exit 1 when the held-out targets are missed."""
+    """Print the figures; exit 1 when the targets on held-out B are missed."""
     from assistant.index.embeddings import embedder_for
     from assistant.settings import get_settings
 
@@ -146,7 +147,7 @@ def main() -> int:
         read = dev if name == "development" else read_all(reader, library, load_requests(file))
         tally, errors = measure(library, read)
         report(name, tally, errors)
-        if name == "held-out":
+        if name == "held-out B":
             ok = (tally.share(tally.top1, tally.covered) >= TOP1_TARGET
                   and tally.share(tally.decided, tally.total) >= DECIDED_TARGET)
             print(f"  targets: top-1 >= {TOP1_TARGET}, decision right >= {DECIDED_TARGET}: "

@@ -377,8 +377,8 @@ def test_rehearse_refuses_an_unknown_scenario(isolated_home) -> None:
 
 
 @pytest.mark.parametrize(("split", "precision", "recall"), [
-    ("rehearsal_dev.yaml", 0.9, 0.8),       # the threshold was chosen on these lines
-    ("rehearsal_heldout.yaml", 0.85, 0.65),  # written afterwards, never tuned on
+    ("rehearsal_dev.yaml", 0.9, 0.88),      # the thresholds were chosen on these lines
+    ("rehearsal_heldout.yaml", 0.9, 0.8),   # written afterwards; seen since
 ])
 def test_rubric_behaviours_are_recognised_above_a_floor(reader, split: str, precision: float,
                                                         recall: float) -> None:
@@ -387,3 +387,55 @@ def test_rubric_behaviours_are_recognised_above_a_floor(reader, split: str, prec
     tally = measure(reader, LIBRARY, load_lines(split))["all"]
     assert tally.precision >= precision and tally.recall >= recall
     assert tally.vague_clean >= tally.vague - 1 and tally.off_read >= tally.off * 0.7
+
+
+def test_a_sentence_shows_the_behaviour_it_is_closest_to_not_one_it_shares_words_with(
+        reader) -> None:
+    rubric = {"thanks": ("Thank you for reading my draft so carefully.",
+                         "I appreciate the time you spent on my draft."),
+              "next-step": ("I'll send the revised draft by Friday.",
+                            "You'll have a new version of the draft next week.")}
+    one = reader.rubric.read("Thanks so much for reading my draft carefully.", rubric)
+    assert one.shown == ["thanks"] and one.evidence["next-step"].contested
+    both = reader.rubric.read("Thanks for reading my draft so carefully. I'll send the revised "
+                              "draft by Friday.", rubric)
+    assert set(both.shown) == {"thanks", "next-step"}
+    assert both.evidence["next-step"].sentence == "I'll send the revised draft by Friday."
+
+
+# --- matching a request to practise to a scenario -------------------------------------------
+
+
+def test_the_labelled_requests_name_shipped_scenarios() -> None:
+    from assistant.reader.labelled import load_labelled
+    from assistant.reader.matching import NONE
+
+    labels = set(load_labelled("scenario_requests").examples)
+    assert labels == {*LIBRARY.ids, NONE}
+
+
+@pytest.mark.parametrize(("split", "top1", "decided"), [
+    ("scenario_requests_dev.yaml", 0.88, 0.93),      # OFFERED_FROM was chosen on these
+    ("scenario_requests_heldout.yaml", 0.84, 0.93),  # written afterwards; seen since
+])
+def test_requests_to_practise_are_matched_above_a_floor(reader, split: str, top1: float,
+                                                        decided: float) -> None:
+    from benchmarks.scenario_bench import load_requests, measure, read_all
+
+    tally, _ = measure(LIBRARY, read_all(reader, LIBRARY, load_requests(split)))
+    assert tally.share(tally.top1, tally.covered) >= top1
+    assert tally.share(tally.decided, tally.total) >= decided
+
+
+def test_a_programs_own_scenario_is_matched_by_its_own_descriptions(reader) -> None:
+    described = LIBRARY.described | {"rota-swap": (
+        "Asking the rota coordinator to swap a night shift",
+        "Ask for a shift swap politely, give a reason and offer a swap in return.",
+        "Can I practise asking the rota coordinator to swap my night shift?",
+        "I need to ask for a change to my rota, can we rehearse?")}
+    ranked = reader.matcher.ranked("Could I rehearse asking the rota lead to move my nights "
+                                   "next month?", described)
+    assert ranked[0][0] == "rota-swap" and len(ranked) == len(described)
+    shipped = reader.matcher.ranked("Let me practise asking my consultant to put me forward "
+                                    "for the leadership course.", described)
+    assert shipped[0][0] == "asking-for-sponsorship" and shipped[0][1] > 0.5

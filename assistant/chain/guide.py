@@ -125,8 +125,8 @@ class Guide:
                 reading = replace(reading, scenarios=self.reader.rubric.named(
                     redaction.text, {s.id: s.title for s in self.scenarios.scenarios}))
         else:
-            reading = self.reader.read(redaction.text, session, scenarios={
-                s.id: s.described for s in self.scenarios.scenarios})
+            reading = self.reader.read(redaction.text, session,
+                                       scenarios=self.scenarios.described)
         return inputs | {"reading": reading, "redaction": redaction}
 
     def section_hits(self, scenario: Scenario) -> list[Hit]:

@@ -19,8 +19,9 @@ from typing import Any
 from assistant.guidance.reflect import reflect
 from assistant.index.retriever import Hit
 from assistant.plan import Counterpart, Moment, Plan, Turn
+from assistant.reader.matching import MATCHES_FROM, OFFERED_FROM
 from assistant.reader.reading import Reading
-from assistant.reader.rubric import MATCHES_FROM, NAMED_BY, NAMED_FROM, OFFERED_FROM
+from assistant.reader.rubric import NAMED_BY, NAMED_FROM
 from assistant.rehearsal.scenarios import (
     RubricItem,
     Scenario,
@@ -193,7 +194,7 @@ class Offer:
 def offered(reading: Reading, library: ScenarioLibrary,
             offered_from: float = OFFERED_FROM) -> Offer | None:
     """The offer a request to practise (or a practice line) gets, if any; a scenario is
-    offered outright from ``offered_from`` similarity."""
+    offered outright from ``offered_from`` probability."""
     if reading.is_kind not in ("rehearsal_request", "practice_line") or not library.scenarios:
         return None
     # A mentor practises a mentor's conversation, a mentee a mentee's, when it shows who speaks.

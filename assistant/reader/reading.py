@@ -20,6 +20,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, load_labelled
+from assistant.reader.matching import ScenarioMatcher
 from assistant.reader.rubric import (
     OFF_SCRIPT_BELOW,
     OFF_SCRIPT_SCOPE,
@@ -165,8 +166,8 @@ class Reading:
     moves: tuple[Move, ...] = ()
     #: While rehearsing: the rubric behaviours the line shows.
     rubric: RubricReading | None = None
-    #: A request to practise (or a practice line): every scenario, most alike first, each with
-    #: its similarity.
+    #: A request to practise (or a practice line): every scenario, most likely first, each with
+    #: the probability it is the conversation asked for (:mod:`assistant.reader.matching`).
     scenarios: tuple[tuple[str, float], ...] = ()
     #: Each clause of the statements, with how likely it says what the learner wants or what
     #: stands in their way rather than the background to it.
@@ -286,6 +287,7 @@ class Reader:
         self.moves = EmbeddingClassifier(load_labelled("grow"), embedder, cache_dir)
         self.safety = SafetyCheck(embedder, cache_dir)
         self.rubric = RubricReader(embedder)
+        self.matcher = ScenarioMatcher(embedder, cache_dir)
 
     @property
     def cached(self) -> bool:
@@ -307,7 +309,7 @@ class Reader:
 
         While a rehearsal is under way, ``rubric`` (item id to example phrasings) and ``scene``
         (what the counterpart said) are read too; otherwise a request to practise is matched
-        to ``scenarios`` (id to the texts that describe each: title, objective, example lines).
+        to ``scenarios`` (id to the texts that describe each: title, objective, requests).
         """
         text = " ".join(message.split())
         earlier = [t.text for t in session.history if t.role == "user"] if session else []
@@ -337,7 +339,7 @@ class Reader:
                                                                   behaviours.relevance))
         matches: tuple[tuple[str, float], ...] = ()
         if scenarios and not rubric and kind.label in ("rehearsal_request", "practice_line"):
-            matches = self.rubric.ranked(text, scenarios)
+            matches = self.matcher.ranked(text, scenarios)
         moves, concern = self._moves(text)
         return Reading(message, judged["guidance"], kind, scope, judged["speaker"],
                        command_in(text), frozenset(content_words(query)), query, finding, shown,

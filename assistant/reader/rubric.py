@@ -1,11 +1,13 @@
 """Reading a learner's rehearsal lines: which rubric behaviours a line shows, and which
-scenario a request to practise is about.
+scenario a message names while scenarios are on offer.
 
 A behaviour is recognised by its example phrasings (shipped with each scenario): each
-sentence of the line is compared with every example through the sentence embedding the
-reader already uses, plus the lexical evidence of the content words they share, so "thirty
-minutes once a month" and "30 minutes monthly" both count. The best-scoring sentence is the
-learner's own words the feedback quotes.
+sentence of the line (and each clause, and the whole line) is compared with every example
+through the sentence embedding the reader already uses, plus the lexical evidence of the
+content words they share, so "thirty minutes once a month" and "30 minutes monthly" both
+count. A sentence shows only the behaviours it is nearly as close to as its closest one, so
+words a scene's behaviours share ("the research year") do not credit all of them. The
+best-scoring sentence is the learner's own words the feedback quotes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from assistant.text import content_words, sentences
 
 #: A behaviour counts as shown from this score (chosen on the development lines in
 #: ``benchmarks/data/rehearsal_dev.yaml``; see ``benchmarks/rehearsal_bench.py``).
-SHOWN_FROM = 0.67
+SHOWN_FROM = 0.65
+#: A sentence does not show a behaviour when it scores this much higher for another one
+#: (chosen with :data:`SHOWN_FROM`).
+OUTSCORED_BY = 0.1
 #: Weight of the shared content words (Jaccard) against the cosine similarity.
 LEXICAL_WEIGHT = 0.35
 #: An off-script line is about something else (the reader's scope: neither mentoring nor
@@ -36,11 +41,6 @@ OFF_SCRIPT_BELOW = 0.45
 _CLAUSE = re.compile(r"\s*(?:[;:\u2014]|,\s*(?:and|but|so)?|\s(?:and|but|so)\s(?=(?:I|I'm|I've|I'd|"
                      r"we|you)\b))\s*")
 _CLAUSE_WORDS = 3
-#: A request to practise is like a scenario from this similarity, and is offered the one it
-#: is most like outright from :data:`OFFERED_FROM` (below it, the closest few to choose from;
-#: chosen on ``benchmarks/data/scenario_requests_dev.yaml``, see ``benchmarks/scenario_bench.py``).
-MATCHES_FROM = 0.4
-OFFERED_FROM = 0.45
 #: While scenarios are on offer, a message names one ("the one about missed meetings", its
 #: title typed) from this score (similarity plus shared words) and this lead over the next.
 NAMED_FROM = 0.55
@@ -54,11 +54,13 @@ class Evidence:
     item: str
     score: float
     sentence: str
+    #: The sentence is much closer to another behaviour (see :data:`OUTSCORED_BY`).
+    contested: bool = False
 
     @property
     def shown(self) -> bool:
         """Whether the behaviour counts as shown."""
-        return self.score >= SHOWN_FROM
+        return self.score >= SHOWN_FROM and not self.contested
 
 
 @dataclass(frozen=True)
@@ -120,31 +122,23 @@ class RubricReader:
         lexical = np.array([[_jaccard(w, content_words(text)) for _, text in examples]
                             for w in words], dtype=np.float32)
         scores = cosine + LEXICAL_WEIGHT * lexical
+        items = [item for item, texts in rubric.items() if texts]
+        per_item = np.stack([scores[:, [c for c, (i, _) in enumerate(examples) if i == item]]
+                             .max(axis=1) for item in items], axis=1)
+        # A part of the line shows a behaviour only when that behaviour is among the closest
+        # to it: a sentence much nearer another behaviour shares words with this one, no more.
+        contested = per_item < per_item.max(axis=1, keepdims=True) - OUTSCORED_BY
         evidence: dict[str, Evidence] = {}
-        for column, (item, _) in enumerate(examples):
-            row = int(scores[:, column].argmax())
-            score = float(scores[row, column])
-            if item not in evidence or score > evidence[item].score:
-                evidence[item] = Evidence(item, round(score, 4), said[row])
+        for column, item in enumerate(items):
+            fair = np.flatnonzero(~contested[:, column])
+            rows = fair if fair.size else np.arange(len(said))
+            row = int(rows[per_item[rows, column].argmax()])
+            evidence[item] = Evidence(item, round(float(per_item[row, column]), 4), said[row],
+                                      bool(contested[row, column]))
         relevance = float(cosine.max())
         if scene:
             relevance = max(relevance, float((lines @ self._embedded(list(scene)).T).max()))
         return RubricReading(evidence, relevance)
-
-    def ranked(self, message: str, options: Mapping[str, Sequence[str]]
-               ) -> tuple[tuple[str, float], ...]:
-        """Every option (id to the texts that describe it), most alike to ``message`` first;
-        an option scores its best-matching text."""
-        if not options or not message.strip():
-            return ()
-        texts = [(key, text) for key, described in options.items() for text in described]
-        similarity = (self._embedded([message.strip()])
-                      @ self._embedded([text for _, text in texts]).T)[0]
-        best: dict[str, float] = {}
-        for (key, _), score in zip(texts, similarity, strict=True):
-            best[key] = max(best.get(key, -1.0), float(score))
-        return tuple(sorted(((k, round(v, 4)) for k, v in best.items()),
-                            key=lambda pair: pair[1], reverse=True))
 
     def named(self, message: str, names: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
         """Every option (id to its name, such as a scenario's title), most like ``message``

@@ -169,6 +169,11 @@ class ScenarioLibrary:
         """Every scenario id."""
         return [s.id for s in self.scenarios]
 
+    @property
+    def described(self) -> dict[str, tuple[str, ...]]:
+        """Each scenario's id to what it is about: what a request to practise is matched by."""
+        return {s.id: s.described for s in self.scenarios}
+
 
 def _renamed(data: Any, said: re.Pattern[str], name: str) -> Any:
     """``data`` with every match of ``said`` in its strings replaced by ``name``."""

@@ -59,10 +59,11 @@ class Services:
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first question: the embedder, the reader's
-        classifiers (the safety check's among them), the patient-information guard and the
-        BM25 index (20 s at 100,000 chunks)."""
+        classifiers (the safety check's and the scenario matcher's among them), the
+        patient-information guard and the BM25 index (20 s at 100,000 chunks)."""
         self.embedder.embed_query("mentoring")
         self.guide.reader.prepare()
+        self.guide.reader.matcher.classifier(self.guide.scenarios.described).prepare()
         redact("Mr Test, MRN 1234567")
         self.guide.retriever.refresh()
 
