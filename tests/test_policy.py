@@ -358,3 +358,17 @@ def test_telling_of_someone_is_not_offered_as_a_practice_line(plan: Planner) -> 
     told = plan("I'm a second year hospitalist, 100% clinical right now. Chief is Dr Ferreira, "
                 "he's fair but very focused on coverage numbers")
     assert "Let's practise" not in " ".join(told.flow_lines)
+
+
+def test_asked_what_others_do_coaching_says_when_the_literature_has_nothing(
+        plan: Planner) -> None:
+    from assistant.guidance.policy import NOTHING_TO_OFFER
+
+    session = Session()
+    session.record("I need to negotiate protected research time", "[Coaching]\nWhat would "
+                   "you like to have by the end of this conversation?", "coaching")
+    asked = plan("no idea honestly. what do people usually ask for in this spot?", session,
+                 "coaching", [])
+    assert asked.mode == "coaching" and NOTHING_TO_OFFER in asked.notices
+    told = plan("I could ask for 20% protected time starting in July", session, "coaching", [])
+    assert NOTHING_TO_OFFER not in told.notices

@@ -73,6 +73,12 @@ OFFERED_WITH_OWN = Wisdom(
     "Which of these, or of your own ideas, would you try first, and when?",
 )
 
+#: Asked for more once some has been offered.
+OFFERED_AGAIN = Wisdom(
+    "Here is more from the program literature on that (coaching with wisdom: the choice stays "
+    "yours):",
+    "What do you make of these for your own situation?",
+)
 
 #: A goal question answered with where things stand (a worry, the background) is asked once
 #: more, in other words: without an aim the options have nothing to serve.

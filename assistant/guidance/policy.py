@@ -291,7 +291,8 @@ def coach(plan: Plan, turn: TurnInput) -> None:
     stuck = _says(turn, "unsure")
     # Asked what others do ("what do people usually ask for here?"), coaching offers what the
     # literature holds, as coaching with wisdom; a learner with no idea yet stays on options.
-    wants_knowledge = turn.reading.asked in ("advice", "mentoring")
+    wants_knowledge = (turn.reading.asked in ("advice", "mentoring")
+                       and turn.reading.is_kind == "question")
     need = grow.next_need(memory)
     if (stuck or wants_knowledge) and need == "will" and not memory.options:
         need = "options"
@@ -301,8 +302,9 @@ def coach(plan: Plan, turn: TurnInput) -> None:
     plan.questions = [question]
     weighing = (need == "options" or stuck or wants_knowledge
                 or (need == "will" and _says(turn, "option")))
-    if weighing and not memory.offered and _has_options(turn.hits):
-        plan.wisdom = grow.OFFERED_WITH_OWN if memory.options else grow.OFFERED
+    if weighing and (wants_knowledge or not memory.offered) and _has_options(turn.hits):
+        plan.wisdom = (grow.OFFERED_AGAIN if memory.offered else
+                       grow.OFFERED_WITH_OWN if memory.options else grow.OFFERED)
         memory.offered = True
     elif wants_knowledge and not memory.offered:
         plan.notices.append(NOTHING_TO_OFFER)

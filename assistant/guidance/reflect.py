@@ -46,13 +46,16 @@ _LEAD_IN = re.compile(r"^[^:]{1,60}:\s+(?=\S)")
 #: "So far, I've done five": said back, the time word goes ("So you've done five").
 _WHEN = r"(?:right now|now|so far|lately|currently|at the moment|these days|recently),?\s+"
 _SUBJECT = (r"i|i'm|i've|i'd|i'll|we|we're|we've|my|our|she|he|they|she's|he's|they're|it|"
-            r"it's|the|this|that|there|nobody|no one|everyone|someone|people|(?:hardly )?anyone")
+            r"it's|the|this|that|there|nobody|no one|everyone|someone|people|(?:hardly )?anyone|"
+            r"(?:not |too )?(?:enough|few|many)|most|several|half")
 #: A capitalised first word that is no name: a phrase or a request opens the sentence.
 _NOT_A_NAME = (r"(?!(?:With|Without|For|By|In|On|At|After|Before|During|If|Because|Since|"
                r"Although|Though|While|As|To|From|Just|Please|Tell|Give|Show)\b)")
 #: A clause, or each side of a turn, says whom it is about ("but laughed it off" does not), a
 #: name only with its capital.
 _HAS_SUBJECT = re.compile(rf"^(?:(?i:{_WHEN}))?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[A-Z][a-z]+)\b")
+#: A short clause whose object only points back ("I want to fix that").
+_ONLY_POINTS = re.compile(r"^(?:\S+\s+){0,4}(?:that|this|it|them)\W*$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
 #: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
 #: the ED"): handing it back tells them nothing, and it is no account of the situation.
@@ -305,12 +308,13 @@ def _key_clauses(message: str,
         return any(side in part and weight >= CONCERN
                    for side in candidate.sides for part, weight in concern)
 
-    # What carries the learner's concern first, then a turn said whole, then the learner's
+    # A clause that only points at another ("I want to fix that") says nothing alone; then
+    # what carries the learner's concern, then a turn said whole, then the learner's
     # own part ("I've only talked to her once" over "She runs the group"), then the side a
     # turn comes to ("... but I'm not sure she knows"), then the clause that says most.
     ranked = sorted(found, reverse=True, key=lambda c: (
-        carries_concern(c), len(c.sides) > 1, bool(_FIRST_PERSON.match(c.text)), c.turned,
-        len(tokens(c.text))))
+        not _ONLY_POINTS.search(c.text), carries_concern(c), len(c.sides) > 1,
+        bool(_FIRST_PERSON.match(c.text)), c.turned, len(tokens(c.text))))
     return [(c.text, len(c.sides) > 1) for c in ranked]
 
 

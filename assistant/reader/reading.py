@@ -137,8 +137,13 @@ class Move:
     label: MoveLabel
     confidence: float
 
-_SECOND_PERSON = re.compile(r"\b(?:you|your|you'?re|you'?d|you'?ve|you'?ll|yours)\b",
-                            re.IGNORECASE)
+#: A line said to someone: "you", a greeting or title and name that open it ("Dr. Nguyen,
+#: I'd like ..."), or a line quoted as said ("Let me try this one: 'I was hoping ...'").
+_SECOND_PERSON = re.compile(
+    r"\b(?i:you|your|you'?re|you'?d|you'?ve|you'?ll|yours)\b"
+    r"|(?:^|[.!?:;\"'\u2018\u201c]\s*)(?i:hi|hello|hey|dear|dr\.?|prof\.?|professor|mr\.?|mrs\.?|"
+    r"ms\.?)\s+[A-Z][\w'-]*\s*,"
+    r"|[:]\s*[\"'\u2018\u201c]\s*[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,7 @@ class Reading:
 
     @property
     def spoken_to_someone(self) -> bool:
-        """The message addresses someone ("you", "your"): a line said to them, not of them."""
+        """The message addresses someone: a line said to them, not of them."""
         return _SECOND_PERSON.search(self.message) is not None
 
     @property
