@@ -39,17 +39,19 @@ from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa:
 #: ordinary traffic. D was written after the fourth version; its one missed distress message
 #: (a mentee "stockpiling her meds") led to a pattern for stockpiled means, and its false
 #: positives to the fifth version (denials, distress told as past and over, more idioms). E was
-#: written after the fifth version, blind to the code and to every other set.
+#: written after the fifth version, blind to the code and to every other set; its false
+#: positives, with D's, led to the sixth version (the ownership reading). F was written after
+#: the fifth version too, blind, and was not looked at while making the sixth.
 SAFETY_HELDOUT = {
     "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
     "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
     "held-out C (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
     "held-out D (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_d.yaml",
-    "held-out E (never tuned on)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
+    "held-out E (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
     "held-out F (blind, never tuned on)": ROOT / "benchmarks" / "data" /
     "safety_heldout_f.yaml",
 }
-FINAL = "held-out E (never tuned on)"
+FINAL = "held-out F (blind, never tuned on)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}

@@ -150,7 +150,8 @@ def test_an_installed_package_ships_and_defaults_to_the_starter_corpus(tmp_path:
     assert "assistant/prompts/system.txt" in names
     assert "evals/baseline.json" in names
     assert {"evals/data/coder_dev.yaml", "evals/data/coder_heldout.yaml"} <= names
-    assert {"assistant/reader/data/safety.yaml", "assistant/guidance/safety-contacts.yaml"} <= names
+    assert {"assistant/reader/data/safety.yaml", "assistant/reader/data/ownership.yaml",
+            "assistant/guidance/safety-contacts.yaml"} <= names
     assert "assistant/prompts/rehearsal.txt" in names
     assert "corpus/scenarios/ask-to-be-mentor.yaml" in names
     assert any(n.startswith("evals/cases/") and n.endswith(".yaml") for n in names)

@@ -92,8 +92,8 @@ def test_ingest_prepares_the_reader_once(corpus: Path, tmp_path: Path,
     monkeypatch.setenv("MENTORCOACH_CACHE_DIR", str(tmp_path / "cache"))
     invoke("ingest", str(corpus), "--json")
     fitted = sorted((tmp_path / "cache" / "classifiers").glob("*.npz"))
-    assert [f.name.split("-")[0] for f in fitted] == ["grow", "guidance", "kind", "safety",
-                                                      "scope", "speaker"]
+    assert [f.name.split("-")[0] for f in fitted] == ["grow", "guidance", "kind", "ownership",
+                                                      "safety", "scope", "speaker"]
     before = [f.stat().st_mtime_ns for f in fitted]
     invoke("ingest", str(corpus), "--json")
     assert [f.stat().st_mtime_ns for f in fitted] == before, "cached classifiers are kept"

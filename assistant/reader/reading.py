@@ -305,7 +305,8 @@ class Reader:
             classifier.prepare()
 
     def _all(self) -> list[EmbeddingClassifier]:
-        return [*self.classifiers.values(), self.moves, self.safety.classifier]
+        return [*self.classifiers.values(), self.moves, self.safety.classifier,
+                self.safety.ownership]
 
     def read(self, message: str, session: Conversation | None = None, *,
              rubric: Mapping[str, Sequence[str]] | None = None, scene: Sequence[str] = (),

@@ -3,9 +3,12 @@
 Explicit phrasings are matched by patterns; everything else is read by a classifier over
 sentence embeddings, trained on the labelled phrasings in ``data/safety.yaml`` (distress of
 each kind, and ordinary professional messages full of idioms) and on the reader's sets as
-more ordinary traffic. Each sentence is read on its
-own as well as the whole message, so one sentence of distress inside a long message counts.
-When in doubt the check errs towards safety: any one reading is enough.
+more ordinary traffic. Each sentence is read on its own as well as the whole message, so one
+sentence of distress inside a long message counts. A second classifier, trained on
+``data/ownership.yaml``, reads whose distress it is and whether it is current: the writer's,
+someone they support, past and over, denied, a patient's, a figure of speech, about work.
+When in doubt the check errs towards safety: any one reading is enough, and the ownership
+reading sets one aside only when it is sure.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Literal
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.reader.classifier import EmbeddingClassifier
+from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, LabelledSet, load_labelled
 from assistant.text import sentences
 
@@ -34,6 +37,20 @@ SENTENCE_ORDINARY_BELOW = 0.25
 UNSURE_FROM = 0.5
 #: Sentences of a longer message are read on their own from this many words.
 _ALONE_WORDS = 4
+#: Ownership labels (``data/ownership.yaml``): whose distress a message tells of and whether
+#: it is current. Only the writer's own and that of someone they support call for the safety
+#: reply (and the safety set's distress phrasings, joined as "distress", whoever's it is); the
+#: others are past and over, denied, a patient's, a figure of speech, about work.
+OWN, SUPPORTED, DISTRESS = "own", "supported", "distress"
+AT_RISK = (OWN, SUPPORTED, DISTRESS)
+#: The ownership reading settles a finding only when a label that needs no safety reply has at
+#: least this probability, for the message or for the evidence read alone, and neither
+#: reading gives the labels at risk more than what is left; a pattern hit, or a safety reading
+#: giving "ordinary" less than ``STRONG_BELOW``, only when that label is one of
+#: ``SETTLES_STRONG``.
+SETTLES_FROM = 0.6
+STRONG_BELOW = 0.05
+SETTLES_STRONG = ("past", "denied", "patient")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -101,19 +118,7 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:shifts?|work|call|clinic|rounds)\b",
     ),
 }
-#: A patient is the one whose words are quoted ("a patient says they want to die").
-PATIENT_SPEAKS = _any(r"patients? (?:\w+ ){0,3}(?:says?|said|tells?|told|telling|saying|"
-                      r"reports?|reported|states?|stated|expresses|expressed|wants?|who)\b")
 _SENTENCE_END = re.compile(r"[.?!;]")
-#: Someone the writer supports, and what they told or showed the writer.
-SOMEONE_ELSE = _any(
-    r"(?:my|a|our|one of my|one of our) (?:mentees?|residents?|students?|trainees?|interns?|"
-    r"fellows?|colleagues?|co-residents?|friends?|juniors?|registrars?|house officers?|"
-    r"nurses?|supervisees?|preceptees?)\b[^.?!]{0,80}\b(?:told me|said|says|mentioned|"
-    r"admitted|disclosed|texted|wrote|messaged|has been|is|was|keeps|seems|showed)\b"
-)
-_OWN = _any(r"myself\b", r"i (?:want|wish|feel|can'?t|don'?t want|have been|keep)\b",
-            r"(?:so do|me too|as do) i\b")
 #: Plain statements that one is safe: neither the patterns nor the classifier read them.
 DENIALS = _any(
     r"(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill|harm) myself|in (?:any )?danger)",
@@ -127,30 +132,6 @@ DENIALS = _any(
     r"(?:i'?m|i am) (?:perfectly |completely |totally )?safe\b",
     r"not in (?:any )?(?:danger|crisis)\b",
 )
-#: A question put to the writer ("she asked if I'm suicidal"), and a plain no in answer.
-ASKED = _any(r"ask(?:ed|s)? (?:me )?(?:if|whether)\b")
-ANSWERED_NO = re.compile(r"(?:^|[.?!,;]\s*)(?:i'?m not|i am not|no|i said no|i told \w+ no)\b",
-                         re.IGNORECASE)
-#: Distress told as past and over: a statement of being well now, or of it being dealt with,
-#: and nothing that says it is back. It settles an unsure classifier reading, and a sentence
-#: with a past marker is not read at all; a clear reading elsewhere still counts.
-WELL_NOW = _any(
-    r"(?:i'?m|i am|i'?ve been|i have been|i feel|i'?m feeling|i'?m doing) (?:absolutely |"
-    r"completely |totally |really |so |a lot |much )*(?:ok(?:ay)?|fine|alright|all right|"
-    r"coping|well|better|good)\b",
-    r"(?:it was|it'?s|was) (?:all |fully )?(?:resolved|dealt with|sorted)\b",
-    r"(?:had|went to|finished) (?:\w+ )?(?:counselling|counseling|therapy|treatment)\b",
-)
-PAST = _any(r"used to\b", r"years? ago\b", r"as a (?:teen(?:ager)?|child|kid|student)\b",
-            r"in the past\b", r"back (?:in|when)\b", r"when i was (?:younger|at school)\b",
-            r"(?:a|my|our) former\b")
-RECURS = _any(r"again\b", r"(?:is|are|it'?s|they'?re|has come|have come|came) back\b",
-              r"lately\b", r"recently\b", r"(?:this|last) (?:week|month|night)\b",
-              r"tonight\b", r"these days\b", r"at the moment\b", r"right now\b",
-              r"still\b", r"sometimes\b",
-              # "I'm fine, but ..." hedges; it does not close the subject
-              r"(?:fine|ok(?:ay)?|well|better|good)\b[^.?!]{0,40}\bbut\b")
-
 
 #: Phrasings whose object makes them plainly not about life, read as their literal sense
 #: before the classifier sees them ("ending things with my mentor" is about the mentoring).
@@ -188,43 +169,28 @@ class SafetyFinding:
                 "about_someone_else": self.about_someone_else}
 
 
-def _sentence_at(text: str, start: int) -> tuple[str, str]:
-    """The part of ``start``'s sentence before it, and the whole sentence."""
-    before = _SENTENCE_END.split(text[:start])[-1]
-    return before, before + _SENTENCE_END.split(text[start:])[0]
-
-
-def resolved(text: str) -> bool:
-    """``text`` tells of being well now and says nothing of distress being back."""
-    return bool(WELL_NOW.search(text)) and not RECURS.search(text)
+def _sentence_at(text: str, start: int) -> str:
+    """The sentence of ``text`` around ``start``."""
+    return _SENTENCE_END.split(text[:start])[-1] + _SENTENCE_END.split(text[start:])[0]
 
 
 def pattern_hits(text: str) -> list[tuple[SafetyKind, str]]:
-    """Each kind whose explicit phrasing appears in ``text``, with the sentence that shows it.
-    A phrasing does not count when it is plainly denied, told as past and over, asked of the
-    writer and answered no, or quoted from a patient earlier in its sentence (a clinician
-    asking what to do when a patient says they want to die is clinical talk, left to the
-    classifier, which has seen such questions)."""
+    """Each explicit phrasing in ``text`` that is not plainly denied: its kind and sentence,
+    once per kind and sentence. Whose distress it tells of, and whether it is current, is
+    the ownership reading's to judge (:class:`SafetyCheck`)."""
     text = literal(text)
     hits: list[tuple[SafetyKind, str]] = []
-    # Whether it is over matters only for a phrasing told as past: most messages have none.
-    over: bool | None = None
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(text):
-            before, sentence = _sentence_at(text, match.start())
-            past = PAST.search(sentence) is not None
-            if past and over is None:
-                over = resolved(text)
-            if not (PATIENT_SPEAKS.search(before) or (past and over)
-                    or (ASKED.search(before) and ANSWERED_NO.search(text))):
-                hits.append((kind, sentence.strip()))
-                break
+            hit = (kind, _sentence_at(text, match.start()).strip())
+            if hit not in hits:
+                hits.append(hit)
     return hits
 
 
 def pattern_kinds(text: str) -> list[SafetyKind]:
     """The kinds of :func:`pattern_hits` in ``text``."""
-    return [kind for kind, _ in pattern_hits(text)]
+    return list(dict.fromkeys(kind for kind, _ in pattern_hits(text)))
 
 
 def training_set() -> LabelledSet:
@@ -241,47 +207,110 @@ def training_set() -> LabelledSet:
     return LabelledSet("safety", examples)
 
 
+def ownership_set(safety: LabelledSet) -> LabelledSet:
+    """The ownership set, joined by every distress phrasing of ``safety`` as :data:`DISTRESS`:
+    someone is at risk now, whoever it is."""
+    ownership = load_labelled("ownership")
+    known = {text for texts in ownership.examples.values() for text in texts}
+    distress = [text for label, texts in safety.examples.items() if label != ORDINARY
+                for text in texts if text not in known]
+    return LabelledSet("ownership", {**ownership.examples, DISTRESS: tuple(distress)})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A reading that may be a finding, before the ownership reading judges it."""
+
+    kinds: tuple[SafetyKind, ...]
+    evidence: str
+    reading: Literal["pattern", "classifier"]
+    unsure: bool
+    #: The safety classifier's probability of "ordinary" for the evidence.
+    ordinary: float
+
+
 class SafetyCheck:
     """Reads every user message for distress before anything else looks at it."""
 
     def __init__(self, embedder: Embeddings, cache_dir: Path,
                  labelled: LabelledSet | None = None) -> None:
-        self.classifier = EmbeddingClassifier(labelled or training_set(), embedder,
-                                              cache_dir)
+        labelled = labelled or training_set()
+        self.classifier = EmbeddingClassifier(labelled, embedder, cache_dir)
+        self.ownership = EmbeddingClassifier(ownership_set(labelled), embedder, cache_dir)
 
     def check(self, message: str) -> SafetyFinding | None:
         """A finding when ``message`` may mean someone is not safe, else None."""
         text = " ".join(message.split())
         if not text:
             return None
-        hits = pattern_hits(text)
-        if hits:
-            return SafetyFinding(tuple(kind for kind, _ in hits), hits[0][1], "pattern",
-                                 about_someone_else=_about_someone_else(text))
-        pieces = [s.text for s in sentences(text)]
-        # A sentence too short to say anything alone ("And then?") is read only with the rest;
-        # distress told as past and over is not read again from its past.
-        over = resolved(text)
-        readings = [r for r in ([text, *pieces] if len(pieces) > 1 else [text])
-                    if (r is text or len(r.split()) >= _ALONE_WORDS)
-                    and not (over and PAST.search(r))]
-        if not readings:
+        readings = _readings(text)
+        candidates = self._candidates(text, readings)
+        if not candidates:
             return None
-        settled = over or (ASKED.search(text) and ANSWERED_NO.search(text))
-        predictions = self.classifier.predict_many([literal(r) for r in readings])
-        for piece, prediction in zip(readings, predictions, strict=True):
+        texts = list(dict.fromkeys([*readings, *(c.evidence for c in candidates)]))
+        owner = dict(zip(texts, self.ownership.predict_many(texts), strict=True))
+        message = [owner[r] for r in readings]
+        standing = [c for c in candidates if not _settled(c, owner[c.evidence], message)]
+        if not standing:
+            return None
+        first = standing[0]
+        kinds = first.kinds
+        if first.reading == "pattern":  # every explicit phrasing that stands
+            kinds = tuple(dict.fromkeys(k for c in standing if c.reading == "pattern"
+                                        for k in c.kinds))
+        return SafetyFinding(kinds, first.evidence, first.reading, first.unsure,
+                             _supported(message[0]) and _supported(owner[first.evidence]))
+
+    def _candidates(self, text: str, readings: list[str]) -> list[_Candidate]:
+        """The explicit phrasings of ``text``, then each of its ``readings`` that the
+        classifier takes for distress."""
+        hits = pattern_hits(text)
+        evidence = [sentence for _, sentence in hits]
+        read = self.classifier.predict_many([literal(r) for r in [*evidence, *readings]])
+        candidates = [_Candidate((kind,), sentence, "pattern", False, p.probability(ORDINARY))
+                      for (kind, sentence), p in zip(hits, read[:len(hits)], strict=True)]
+        for piece, prediction in zip(readings, read[len(hits):], strict=True):
+            ordinary = prediction.probability(ORDINARY)
             below = ORDINARY_BELOW if piece is text else SENTENCE_ORDINARY_BELOW
-            if prediction.probability(ORDINARY) < below:
+            if ordinary < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
-                unsure = prediction.probability(ORDINARY) >= UNSURE_FROM * below
-                if unsure and settled:
-                    continue
-                return SafetyFinding((ranked[0],), piece, "classifier", unsure,
-                                     _about_someone_else(text))
-        return None
+                candidates.append(_Candidate((ranked[0],), piece, "classifier",
+                                             ordinary >= UNSURE_FROM * below, ordinary))
+        return candidates
 
 
-def _about_someone_else(text: str) -> bool:
-    """The message reports what someone the writer supports said or did, and says nothing of
-    the writer's own distress."""
-    return bool(SOMEONE_ELSE.search(text)) and not _OWN.search(text)
+def _readings(text: str) -> list[str]:
+    """``text``, then each of its sentences when it has several; a sentence too short to say
+    anything alone ("And then?") is read only with the rest."""
+    pieces = [s.text for s in sentences(text)]
+    if len(pieces) < 2:
+        return [text]
+    return [text, *(p for p in pieces if len(p.split()) >= _ALONE_WORDS)]
+
+
+def _not_at_risk(prediction: Prediction) -> tuple[str, float]:
+    """The likeliest ownership label that calls for no safety reply, and its probability."""
+    others = {k: v for k, v in prediction.probabilities.items() if k not in AT_RISK}
+    label = max(others, key=others.__getitem__)
+    return label, others[label]
+
+
+def _settled(candidate: _Candidate, evidence: Prediction, message: list[Prediction]) -> bool:
+    """Neither the ownership reading of the evidence alone nor that of the whole message
+    (``message[0]``) leans to anyone at risk, and one of them, or of the message's sentences,
+    is sure of a label that needs no safety reply. A pattern hit or a strong safety reading is
+    settled only by distress told as past and over, denied, or a patient's."""
+    if any(sum(p.probability(k) for k in AT_RISK) > 1 - SETTLES_FROM
+           for p in (evidence, message[0])):
+        return False
+    sure = [label for label, probability in map(_not_at_risk, (evidence, *message))
+            if probability >= SETTLES_FROM]
+    if not sure:
+        return False
+    strong = candidate.reading == "pattern" or candidate.ordinary < STRONG_BELOW
+    return sure[0] in SETTLES_STRONG or not strong
+
+
+def _supported(prediction: Prediction) -> bool:
+    """The ownership reading takes the distress for someone the writer supports."""
+    return prediction.probability(SUPPORTED) > prediction.probability(OWN)
