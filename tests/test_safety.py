@@ -124,6 +124,19 @@ def test_ordinary_labelled_messages_are_left_alone(check: SafetyCheck) -> None:
     assert len(flagged) / len(ordinary) <= 0.02, flagged
 
 
+@pytest.mark.parametrize(("message", "found"), [
+    ("Quick question about the teaching rota, also I've started giving my things away because "
+     "I won't need them much longer.", True),
+    ("Can you help me plan my audit presentation? also honestly I don't see the point of "
+     "anything since I won't be here much longer", True),
+    ("Can you help me plan my audit presentation? Also I'm exhausted after nights, it's been a "
+     "long week.", False),
+])
+def test_distress_told_in_passing_after_an_ordinary_request_counts(
+        check: SafetyCheck, message: str, found: bool) -> None:
+    assert (check.check(message) is not None) is found
+
+
 def test_one_sentence_of_distress_inside_a_long_message_counts(check: SafetyCheck) -> None:
     finding = check.check("Can you help me plan my research year? Honestly I don't want to be "
                           "alive some days. Anyway, how do I pick a supervisor?")

@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, LabelledSet, load_labelled
-from assistant.text import sentences
+from assistant.text import clauses, sentences
 
 SafetyKind = Literal["suicide", "self_harm", "hopelessness", "harassment", "substance"]
 KINDS: tuple[SafetyKind, ...] = ("suicide", "self_harm", "hopelessness", "harassment",
@@ -35,8 +35,10 @@ SENTENCE_ORDINARY_BELOW = 0.25
 #: A classifier reading is unsure when "ordinary" still has at least this share of the
 #: threshold's probability.
 UNSURE_FROM = 0.5
-#: Sentences of a longer message are read on their own from this many words.
+#: Sentences and clauses of a longer message are read on their own from this many words.
 _ALONE_WORDS = 4
+#: Where a clause said in passing starts: "..., also ...", "..., I feel ...".
+_ASIDE = re.compile(r",?\s+(?:and also|also|plus)\s+|,\s+(?=(?:i|i'm|i've|i'd)\s)", re.IGNORECASE)
 #: Ownership labels (``data/ownership.yaml``): whose distress a message tells of and whether
 #: it is current. Only the writer's own and that of someone they support call for the safety
 #: reply (and the safety set's distress phrasings, joined as "distress", whoever's it is); the
@@ -280,12 +282,16 @@ class SafetyCheck:
 
 
 def _readings(text: str) -> list[str]:
-    """``text``, then each of its sentences when it has several; a sentence too short to say
-    anything alone ("And then?") is read only with the rest."""
+    """``text``, then each of its sentences and clauses: distress told in passing after an
+    ordinary request ("can u help me w my CV. also i dont really see the point since i wont be
+    around") is read on its own. A part too short to say anything alone ("And then?") is read
+    only with the rest."""
     pieces = [s.text for s in sentences(text)]
-    if len(pieces) < 2:
-        return [text]
-    return [text, *(p for p in pieces if len(p.split()) >= _ALONE_WORDS)]
+    # A sentence that is one clause is read once, not again without its full stop.
+    parts = [part for piece in pieces for clause in clauses(piece)
+             for part in _ASIDE.split(clause.text) if part != piece.rstrip(".!?;")]
+    return [text, *(p for p in dict.fromkeys([*pieces, *parts])
+                    if p != text and len(p.split()) >= _ALONE_WORDS)]
 
 
 def _not_at_risk(prediction: Prediction) -> tuple[str, float]:

@@ -31,7 +31,7 @@ _COUNT = re.compile(rf"(?P<n>\d+|{COUNT_WORDS})\s+(?P<what>[a-z][\w -]*)", re.IG
 #: The word that opens a target ("target is 80% of pairs ...").
 _TARGET = re.compile(r"^\s*(?:the\s+|my\s+|our\s+)?(?:target|aim)\b[\s:=]*"
                      r"(?:(?:is|of|would be|maybe|probably|about)\s+)*", re.IGNORECASE)
-#: Where a labelled measure ends ("it's submitted. and getting his edits first").
+#: Where the parts of a labelled measure meet ("it's submitted. and getting his edits first").
 _CLAUSE_END = re.compile(r"[.;!?]|,?\s+(?:and|but|then)\b(?!\s+\d)", re.IGNORECASE)
 
 
@@ -273,7 +273,7 @@ def _recounted(said: str | None, count: str | None) -> str | None:
 
 def _labelled(answer: str) -> dict[Criterion, CriterionResult]:
     """The criterion an answer names itself ("measure = it's submitted lol", "why it matters:
-    ..."), read from what follows the label: a measure up to its first clause's end."""
+    ..."), read from what follows the label; a measure is one part of it (see below)."""
     said = LABELLED.match(without_asides(answer))
     if said is None:
         return {}
