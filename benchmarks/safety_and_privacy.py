@@ -41,14 +41,16 @@ from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa:
 #: positives to the fifth version (denials, distress told as past and over, more idioms). E was
 #: written after the fifth version, blind to the code and to every other set; its false
 #: positives, with D's, led to the sixth version (the ownership reading). F was written after
-#: the fifth version too, blind, and was not looked at while making the sixth.
+#: the fifth version too, blind, and was not looked at while making the sixth; its three
+#: misses, all distress told in passing after an ordinary request, then led to the seventh
+#: (each clause read on its own). A blind split written after the seventh is still to come.
 SAFETY_HELDOUT = {
     "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
     "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
     "held-out C (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_c.yaml",
     "held-out D (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_d.yaml",
     "held-out E (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
-    "held-out F (blind, never tuned on)": ROOT / "benchmarks" / "data" /
+    "held-out F (blind for two versions, misses seen)": ROOT / "benchmarks" / "data" /
     "safety_heldout_f.yaml",
 }
 FINAL = "held-out F (blind, never tuned on)"
