@@ -325,17 +325,21 @@ def test_a_message_cannot_switch_the_safety_check_off(guide: Guide, message: str
     assert guide.ask(Session(), message, choice="coaching").mode == "safety"
 
 
-@pytest.mark.parametrize(("unsure", "kind"), [(True, "answer"), (False, "safety")])
-def test_after_an_unsure_check_in_going_on_with_the_work_goes_on(unsure: bool, kind: str) -> None:
-    """Checked in on an unsure reading, a message with no sign of distress that goes on with
-    the work is taken as going on; after a sure reading the conversation stays in safety."""
+@pytest.mark.parametrize(("unsure", "helping", "goes_on"),
+                         [(True, False, True), (False, True, True), (False, False, False)])
+def test_after_an_unsure_check_in_going_on_with_the_work_goes_on(
+        unsure: bool, helping: bool, goes_on: bool) -> None:
+    """Checked in on an unsure reading, or told of someone the writer supports (a mentor of a
+    mentee), a message with no sign of distress that goes on with the work is taken as going
+    on; after a sure reading of the writer's own distress the conversation stays in safety."""
     message = "He always apologises by text afterwards, and then it happens again."
     plan = Plan(message=message, mode="coaching", history=[])
-    state = {"detected": ["harassment"], "resume_from": None, "unsure": unsure}
+    state = {"detected": ["harassment"], "resume_from": None, "unsure": unsure,
+             "helping": helping}
     safety.safety_first(plan, None, state, load_contacts(None), [], None)
-    assert plan.kind == kind
-    assert (safety.CARRYING_ON in plan.notices) is unsure
-    assert ("safety" in plan.session_updates and plan.session_updates["safety"] is None) is unsure
+    assert plan.kind == ("answer" if goes_on else "safety")
+    assert (safety.CARRYING_ON in plan.notices) is goes_on
+    assert ("safety" in plan.session_updates and plan.session_updates["safety"] is None) is goes_on
 
 
 def test_going_on_while_still_describing_risk_stays_in_safety(guide: Guide) -> None:

@@ -228,13 +228,15 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
             "detected": kinds,
             "resume_from": (state or {}).get("resume_from", last_message),
             "unsure": finding.unsure and (state or {}).get("unsure", True),
+            "helping": finding.about_someone_else and (state or {}).get("helping", True),
         }
         return
     if state is None:
         return
-    if state.get("unsure") and _says_something(plan.message):
-        # Only checked in on an unsure reading, and the person goes on with their work with no
-        # sign of distress: that is going on, as if they had said so.
+    if (state.get("unsure") or state.get("helping")) and _says_something(plan.message):
+        # Only checked in on an unsure reading, or told of someone the person supports (a
+        # mentor about a mentee), and the person goes on with their work with no sign of
+        # distress of their own: that is going on, as if they had said so.
         plan.session_updates["safety"] = None
         plan.notices.append(CARRYING_ON)
         return
