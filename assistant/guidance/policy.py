@@ -6,7 +6,6 @@ pre-check, rehearsal personas) are more steps in :data:`STEPS`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,10 +43,6 @@ WHICH_GUIDANCE = (
 NOTHING_TO_OFFER = ("The program literature doesn't say what others do here, so I won't guess; "
                     "let's start from what you know.")
 GLAD_IT_HELPS = "Thank you, I'm glad it helps."
-#: Words of a complaint about the guide ("this isn't helping", "too long", "but shorter").
-_COMPLAINS = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|aren'?t|don'?t|doesn'?t|didn'?t|never|too|"
-                        r"but|could|should|rather|less|more|instead|stop|annoying|useless|"
-                        r"generic|confusing|repetitive|long|vague)\b", re.IGNORECASE)
 THANKS_FOR_FEEDBACK = "Thank you for telling me how this is going; it helps me get it right."
 FEEDBACK_QUESTION = (
     "How did this conversation go for you: was the mix of advice, coaching and mentoring what "
@@ -165,8 +160,8 @@ def classify(plan: Plan, turn: TurnInput) -> None:
     elif kind == "feedback_on_guide" and history and not turn.asked:
         # Praise ("thanks, this was helpful") is thanked; only a complaint asks what would help.
         plan.kind = "clarify"
-        plan.script = [GLAD_IT_HELPS, *grow.QUESTIONS["anything_else"]] if not _COMPLAINS.search(
-            turn.message) else [THANKS_FOR_FEEDBACK, WHICH_GUIDANCE]
+        plan.script = ([THANKS_FOR_FEEDBACK, WHICH_GUIDANCE] if reading.complains
+                       else [GLAD_IT_HELPS, *grow.QUESTIONS["anything_else"]])
     elif kind == "feedback_on_guide" and history:
         plan.notices.append(THANKS_FOR_FEEDBACK)
     elif (reading.undecided and not turn.choice and turn.session.mode is None

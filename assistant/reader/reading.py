@@ -137,6 +137,10 @@ class Move:
     label: MoveLabel
     confidence: float
 
+#: Words of a complaint ("this isn't helping", "too long", "could be shorter").
+_COMPLAINT = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|aren'?t|don'?t|doesn'?t|didn'?t|never|too|"
+                        r"but|could|should|rather|less|more|instead|stop|annoying|useless|"
+                        r"generic|confusing|repetitive|long|vague)\b", re.IGNORECASE)
 #: A line said to someone: "you", a greeting or title and name that open it ("Dr. Nguyen,
 #: I'd like ..."), or a line quoted as said ("Let me try this one: 'I was hoping ...'").
 _SECOND_PERSON = re.compile(
@@ -203,6 +207,12 @@ class Reading:
             return False
         (_, first), (second_label, second) = ranked[0], ranked[1]
         return second_label != "none" and second >= CONTENDER and first - second < TIE
+
+    @property
+    def complains(self) -> bool:
+        """The message finds fault ("this isn't helping", "too long"): feedback on the guide
+        that is a complaint, not praise."""
+        return _COMPLAINT.search(self.message) is not None
 
     @property
     def spoken_to_someone(self) -> bool:
