@@ -11,7 +11,9 @@ Checks (each its own judge here, independent of the guide's code):
 - options offered: coaching conversations in which the guide offered cited options from the
   literature and handed the choice back (coaching with wisdom);
 - statement well formed: each SMART statement reads "By <date>, I will <action>..." with no
-  lead-in ("set a goal to", "I'd like to") left in it.
+  lead-in ("set a goal to", "I'd like to") left in it;
+- safety reply on an ordinary message: the scripted conversations tell of no one at risk, so
+  every ``[Safety]`` reply is a false alarm a learner would find jarring.
 
 Run: ``python benchmarks/conversation_bench.py [--only dev|held-out]``. It prints the figures
 per split and writes every transcript to ``test-output/conversations-<split>.md``.
@@ -117,6 +119,8 @@ def judge(conversation: dict, replies: list[str], tally: Tally) -> None:
                     tally.count("ungrammatical reflection", f"{where} -> {sentence}")
                 if echo_overlap(sentence, message) > ECHO_OVERLAP:
                     tally.count("verbatim echo", f"{where} -> {sentence}")
+        if reply.startswith("[Safety]"):
+            tally.count("safety reply", where)
         if reply.startswith("[Coaching]") and lines and not lines[0].endswith("?"):
             tally.reflections += 1
         if reply.startswith("[Coaching]"):
@@ -171,7 +175,7 @@ def run_split(guide, name: str) -> Tally:
           f"{tally.questions} questions asked, {tally.reflections} coaching replies opening "
           "with a reflection")
     for check in ("repeated question", "already answered", "ungrammatical reflection",
-                  "verbatim echo", "statement not well formed"):
+                  "verbatim echo", "statement not well formed", "safety reply"):
         print(f"  {check:<27} {tally.defects[check]:>3}")
         for example in tally.examples.get(check, [])[:3]:
             print(f"      e.g. {example[:160]}")

@@ -372,3 +372,18 @@ def test_asked_what_others_do_coaching_says_when_the_literature_has_nothing(
     assert asked.mode == "coaching" and NOTHING_TO_OFFER in asked.notices
     told = plan("I could ask for 20% protected time starting in July", session, "coaching", [])
     assert NOTHING_TO_OFFER not in told.notices
+
+
+@pytest.mark.parametrize("choice", ["advising", "mentoring"])
+def test_a_step_told_in_advising_or_mentoring_is_acknowledged_not_answered(
+        plan: Planner, choice: Mode) -> None:
+    from assistant.guidance.policy import ANYTHING_ELSE_IN
+
+    session = Session()
+    session.record("my student asked me for a strong letter and I barely know her work",
+                   f"[{choice.capitalize()}]\nThe program literature suggests ...", choice)
+    told = plan("I'll talk to her after rounds tomorrow. 8", session, choice)
+    assert told.mode == choice and told.kind == "clarify"
+    assert told.script == ["So tomorrow it is.", ANYTHING_ELSE_IN[choice]]
+    asked = plan("what should I put in a short letter?", session, choice)
+    assert asked.kind == "answer"

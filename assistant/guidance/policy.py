@@ -43,6 +43,11 @@ WHICH_GUIDANCE = (
 NOTHING_TO_OFFER = ("The program literature doesn't say what others do here, so I won't guess; "
                     "let's start from what you know.")
 GLAD_IT_HELPS = "Thank you, I'm glad it helps."
+#: After a step told in advising or mentoring: what else the person may want in that mode.
+ANYTHING_ELSE_IN = {
+    "advising": "Is there anything else you would like a direct answer on?",
+    "mentoring": "Is there anything else you would like to hear others' experience of?",
+}
 THANKS_FOR_FEEDBACK = "Thank you for telling me how this is going; it helps me get it right."
 FEEDBACK_QUESTION = (
     "How did this conversation go for you: was the mix of advice, coaching and mentoring what "
@@ -277,6 +282,19 @@ def remember(plan: Plan, turn: TurnInput) -> None:
     plan.session_updates[MEMORY] = memory.to_dict()
 
 
+def acknowledge_step(plan: Plan, turn: TurnInput) -> None:
+    """In advising or mentoring, a step the person tells ("I'll talk to her after rounds
+    tomorrow") is theirs to take: it is acknowledged, not answered with more literature."""
+    if (plan.kind != "answer" or plan.mode not in ANYTHING_ELSE_IN or plan.flow_lines
+            or not turn.tells or not _says(turn, "commitment")):
+        return
+    memory = Memory.of(plan.session_updates)
+    said = sum(1 for t in turn.session.history if t.role == "user")
+    step = reflect.reflect_move("commitment", turn.message, when=memory.when, turn=said)
+    plan.kind = "clarify"
+    plan.script = [*([step.text] if step else []), ANYTHING_ELSE_IN[plan.mode]]
+
+
 def coach(plan: Plan, turn: TurnInput) -> None:
     """In coaching: reflect what the learner said and ask for what the conversation still
     needs; at the Options stage, offer options from the literature when it has them."""
@@ -356,7 +374,7 @@ def attach_passages(plan: Plan, turn: TurnInput) -> None:
 
 
 STEPS: list[Step] = [safety_first, classify, read_speaker, rehearse, draft_goal, choose_mode,
-                     remember, coach, attach_passages]
+                     remember, acknowledge_step, coach, attach_passages]
 
 
 def plan_turn(turn: TurnInput, steps: list[Step] | None = None) -> Plan:

@@ -363,9 +363,11 @@ class Reader:
 
     def _moves(self, text: str) -> tuple[tuple[Move, ...], tuple[tuple[str, float], ...]]:
         """What each statement adds, and how much each of its clauses carries the learner's
-        concern; a question or a command ("Coach me through it.") adds nothing to the plan."""
+        concern; a question, a command ("Coach me through it.") or a bare number (a score
+        given with the step: "... tomorrow. 8") adds nothing to the plan."""
         said = [s.text for s in sentences(text)
-                if not s.text.endswith("?") and not is_command(s.text)]
+                if not s.text.endswith("?") and not is_command(s.text)
+                and any(c.isalpha() for c in s.text)]
         parts = [c.text for statement in said for c in clauses(statement)]
         read = self.moves.predict_many(said + parts) if said else []
         judged = [Judged.of(p) for p in read[:len(said)]]
