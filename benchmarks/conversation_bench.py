@@ -5,7 +5,8 @@ Checks (each its own judge here, independent of the guide's code):
 - repeated question: a question the guide already asked earlier in the conversation;
 - already answered: asking "by when?" right after the learner gave a day or date, or what
   they want after they said it;
-- ungrammatical reflection: person and verb disagreeing ("you was", "I are", "you has");
+- ungrammatical reflection: person and verb disagreeing ("you was", "I are", "you has"), or a
+  sentence cut off before its complement ("your calls feel.");
 - verbatim echo: a reply sentence repeating more than 80% of the learner's message (the eval
   suite's measure, ``evals.coder.echo_overlap``);
 - options offered: coaching conversations in which the guide offered cited options from the
@@ -42,7 +43,9 @@ OUTPUT = ROOT / "test-output"
 _UNGRAMMATICAL = re.compile(
     r"\b(?:you (?:was|is|am|has|wasn't|doesn't)|i (?:are|is|were|has|weren't)|"
     r"me (?:am|is|are|was)|you you|your your|you're are|you are is|them is|"
-    r"(?:she|he) (?:are|were|have) (?!been|to|got|had))\b", re.IGNORECASE)
+    r"(?:she|he) (?:are|were|have) (?!been|to|got|had))\b"
+    r"|\b(?:feel|feels|seem|seems|like|the|a|an|and|my|your)\.$",
+    re.IGNORECASE)
 _WHEN_ASKED = re.compile(r"\bby when\b|\bwhen will you\b|\bwhat day\b", re.IGNORECASE)
 _WHEN_GIVEN = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"

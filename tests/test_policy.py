@@ -118,6 +118,13 @@ def test_what_is_told_right_after_a_switch_to_coaching_is_reflected_and_followed
     assert told.questions[0] != grow.QUESTIONS["goal"][0]
 
 
+def test_a_long_clause_is_cut_where_a_new_clause_starts_not_before_its_complement() -> None:
+    said = reflect.reflect("I've moved to a totally different specialty now and our calls "
+                           "feel like an obligation for both of us")
+    assert said is not None and not said.rstrip(".").endswith(("feel", "and"))
+    assert "a totally different specialty now" in said
+
+
 def test_coaching_reflections_never_echo_the_message() -> None:
     message = "I think she's overwhelmed with night shifts, but I haven't asked her"
     found = reflect.reflect_turn(message)

@@ -62,6 +62,12 @@ def test_im_done_being_left_off_is_not_a_goodbye(guide: Guide) -> None:
     assert "Before we stop" not in text
 
 
+def test_ok_and_a_step_is_a_step_not_a_goodbye(guide: Guide) -> None:
+    text = ask(guide, "I want to get my case report written. I could keep two evenings a week "
+                      "for it", "ok I'll begin on Thursday night")
+    assert "Before we stop" not in text and "Thursday night" in text
+
+
 def test_a_mentor_gets_mentor_side_advice(guide: Guide) -> None:
     reply = guide.ask(Session(), "We set goals at our first meeting but my mentee hasn't "
                                  "touched them since. How do I bring it up?")

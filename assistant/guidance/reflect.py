@@ -90,8 +90,11 @@ _BRIEF_TURN = 10
 #: A clause the reader finds this likely to say what the learner wants or what stands in
 #: their way carries their concern, and is reflected before the background.
 CONCERN = 0.35
+#: "and" breaks a phrase only where a new clause starts ("I'm in a new specialty now | and
+#: our calls feel like an obligation"), not inside a list ("the data and the analysis").
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:before|by|after|in|at|on|during|since|while|when|with|"
-                           r"without|for|from|every|each|next|this|which|who|that)\b)",
+                           r"without|for|from|every|each|next|this|which|who|that|"
+                           r"and\s+(?:i|i'm|we|my|our|she|he|they|it|his|her|their)\s)\b)",
                            re.IGNORECASE)
 #: Where a clause goes on to detail (time, place, manner) rather than what happens.
 _DETAIL = re.compile(r"\s+(?=(?:before|by|after|in|at|on|during|since|for|from|every|each|"

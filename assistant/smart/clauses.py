@@ -64,12 +64,14 @@ def trim(text: str, start: int, end: int) -> Span:
 #: What introduces a goal rather than states it: "I'd like to set a goal to", "help me make a
 #: SMART goal for". None of it belongs in the goal statement.
 _LEAD_IN = re.compile(
-    r"^(?:(?:i(?:'d| would) (?:really )?like to|i want to|i wanna|i need to|i hope to|"
+    r"^(?:(?:i(?:'d| would) (?:really )?like to|i want to|i wanna|"
+    r"i want(?= (?:a|one|my|some) (?:smart |new |clear )?goals?\b)|i need to|i hope to|"
     r"i plan to|i'm trying to|i am trying to|my goal (?:is|would be)(?: to)?|"
     r"(?:can|could) you help me(?: to)?|(?:please )?help me(?: to)?|let's|let us)\s+|"
     r"(?:set|make|draft|write|create|shape|have|work on|come up with)\s+(?:a|my|one|some)?\s*"
     r"(?:smart\s+|new\s+|clear\s+)?goals?(?:\s+(?:to|of|for|about|around|on))?:?\s+|"
-    r"(?:a|my|one|the)\s+(?:smart\s+|new\s+|clear\s+)?goals?\s+(?:to|of|about|around|on)\s+|"
+    r"(?:a|my|one|the)\s+(?:smart\s+|new\s+|clear\s+)?goals?\s+"
+    r"(?:to|of|about|around|on|for(?=\s+\w+ing\b))\s+|"
     r"(?:smart\s+)?goals?(?:\s+for\s+[^:\n]{1,30})?:\s+)+",
     re.IGNORECASE,
 )

@@ -13,7 +13,7 @@ from assistant.text import POSITION, bare_reply, content_words, position, withou
 from .actions import without_goals
 from .checker import check_goal
 from .checkins import plan_checkins
-from .lexicon import COUNT_WORDS, LABELLED, MEASURING, PURPOSE
+from .lexicon import COUNT_WORDS, DEADLINE_SAID, LABELLED, MEASURING, PURPOSE
 from .report import CRITERIA, Criterion, CriterionResult, SmartReport
 from .statement import goal_statement, restated
 
@@ -91,11 +91,12 @@ class GoalDraft:
             merged["measurable"] = fresh.measurable
         if pending == "specific" and merged["specific"] == fresh.specific:
             merged.update(self._restated_action(fresh))
-        # A later answer about the date alone ("let's say end of April instead") moves the
-        # deadline; a date inside a reason ("he's retiring in 2 years") does not.
+        # A later answer about the date alone ("let's say end of April instead"), or one that
+        # names the deadline ("the deadline is the 21st"), moves it; a date inside a reason
+        # ("he's retiring in 2 years") does not.
         new = {name for name in CRITERIA if fresh.criterion(name).status == "present"
                and fresh.criterion(name) != self.report.criterion(name)}
-        if fresh.deadline is not None and new == {"time_bound"}:
+        if fresh.deadline is not None and (new == {"time_bound"} or DEADLINE_SAID.search(answer)):
             merged["time_bound"] = fresh.time_bound
         # A measure given where a reason was asked, with no reason in it, is the learner's
         # measure ("20 supervised ones logged, then signed off"), not why it matters.
@@ -278,12 +279,16 @@ def _labelled(answer: str) -> dict[Criterion, CriterionResult]:
     if said is None:
         return {}
     if said["measurable"] is not None:
-        parts = [part.strip(" ,") for part in _CLAUSE_END.split(said["rest"]) if part.strip()]
+        reason = PURPOSE.search(said["rest"])  # "... by the 20th so I'm not up against it"
+        measure = said["rest"][:reason.start()] if reason and reason.start() else said["rest"]
+        parts = [part.strip(" ,") for part in _CLAUSE_END.split(measure) if part.strip()]
         # A target named as such is the yardstick; else the first part with a number in it.
         targets = [_TARGET.sub("", part) for part in parts if _TARGET.match(part)]
         counted = [part for part in parts if re.search(r"\d", part)]
         return {"measurable": CriterionResult("present", (targets or counted or parts)[0])}
-    return {"relevant": CriterionResult("present", said["rest"].strip())}
+    # "it matters bc ...": the reason as the statement will say it.
+    rest = re.sub(r"^(?:bc|cos|cuz)\b", "because", said["rest"].strip(), flags=re.IGNORECASE)
+    return {"relevant": CriterionResult("present", rest)}
 
 
 def _as_reason(why: str) -> str:

@@ -75,6 +75,8 @@ FREQUENCY = re.compile(
     r"|\b(?:once|twice|thrice|(?:\d[\d,]*|" + NUMBER + r")\s+[\w-]+)\s+(?:a|per|each|every)\s+"
     r"(?:day|week|fortnight|month|year|shift|rotation|block|term|semester|quarter|session"
     r"|clinic)\b"
+    # "a draft a week before the deadline" is a date, not a rhythm.
+    r"(?!\s+(?:before|after|earlier|later|ahead|ago|prior|early|from|out)\b)"
     r"|\bper\s+(?:day|week|month|year|shift|rotation|block|term|semester|quarter)\b"
     r"|\bon\s+(?:" + WEEKDAY + r"s|weekdays|weekends)\b",
     FLAGS,
@@ -88,7 +90,8 @@ PURPOSE = re.compile(
     r"|my career as|as a future|as part of my|towards? my|aligns? with|important to me"
     r"|matters to me|my long[- ]term|my career goal|to support my|for my (?:application"
     r"|promotion|portfolio|cv)|to improve patient (?:care|safety|outcomes|experience)"
-    r"|so (?=(?:the|we|my|our|patients|they|it)\b)|(?:as|since) (?:it|this) (?:is|will|would"
+    r"|so (?=(?:the|we|my|our|patients|they|it|i'm|i am|i'll|i don't|i won't)\b)"
+    r"|(?:as|since) (?:it|this) (?:is|will|would"
     r"|helps|matters))\b",
     FLAGS,
 )
@@ -126,12 +129,15 @@ LABELLED = re.compile(
     r"(?:\s+(?:it|this|that))?"
     r"(?:\s*(?:[:=\u2014\u2026-]|\.{2,})|\s+(?:is|would be|will be|by|with|via|through)\b))"
     r"|(?P<relevant>why(?:\s+it\s+matters)?\s*[:=\u2014-]|(?:the\s+)?reason(?:\s+is)?\s*[:=\u2014-]"
-    r"|(?:it|this)\s+(?:matters|is important|'s important)\s+(?=because\b)))"
+    r"|(?:it|this)\s+(?:matters|is important|'s important)\s+(?=(?:because|bc|cos|cuz)\b)))"
     r"\s*(?P<rest>\S.*)",
     re.IGNORECASE | re.DOTALL,
 )
 # The learner saying how they will know it is done ("I'd measure it by ..."): an answer about
 # the measure, whatever criterion was asked.
+# The learner names the deadline itself ("the deadline is the 21st", "it's due by May").
+DEADLINE_SAID = re.compile(r"\b(?:deadline(?:'s| is| would be)|(?:it's|it is) due|due (?:on|by))\b",
+                           re.IGNORECASE)
 MEASURING = re.compile(
     r"\b(?:measure\w*|i(?:'d| would| will|'ll) know|success (?:would|will) be"
     r"|count (?:it|that) as)\b",

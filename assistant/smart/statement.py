@@ -82,7 +82,10 @@ def restated(action: str, measure: str) -> str | None:
     said, outcome = _VERB_OBJECT.fullmatch(action), _OUTCOME.fullmatch(measure)
     if not said or not outcome:
         return None
-    verb, thing = _OUTCOME_BASE.get(outcome["verb"].lower()), said["object"]
+    # "get my abstract done" drafted: the object is the abstract, not "my abstract done".
+    thing = re.sub(r"\s+(?:done|finished|completed|written|sorted)$", "", said["object"],
+                   flags=re.IGNORECASE)
+    verb = _OUTCOME_BASE.get(outcome["verb"].lower())
     # "submitting the case report" speaks of the goal's report; "submitting the audit" does not.
     if not verb or not content_words(outcome["object"] or "") <= content_words(thing):
         return None

@@ -191,7 +191,8 @@ _DATE_RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         _duration,
     ),
     (_rule(rf"\b(?:the\s+)?next\s+(?P<n>{NUMBER})\s+{_UNIT}\b{_NOT_RATE}"), _duration),
-    (_rule(rf"\b(?P<n>{NUMBER})\s+{_UNIT}\s+from\s+(?:now|today)\b"), _duration),
+    (_rule(rf"\b(?P<n>{NUMBER})\s+{_UNIT}\s+(?:from\s+(?:now|today)|away|left|to go)\b"),
+     _duration),
     (
         _rule(
             rf"{_LEAD}(?:(?P<end>(?:the\s+)?(?:very\s+)?end)\s+of\s+)?\b(?P<which>this|next|the)"
@@ -253,6 +254,9 @@ _START = _rule(
 )
 
 _ANCHOR_RULES: tuple[re.Pattern[str], ...] = (
+    # "I really have 3 weeks": time left, not yet a date (nor a measure).
+    _rule(rf"(?:(?<=\bhave )|(?<=\bgot ))(?:only\s+|just\s+)?{NUMBER}\s+(?:day|week|fortnight"
+          rf"|month|year)s?\b{_NOT_RATE}"),
     _rule(
         r"\b(?:by|before|until|till|at|towards?|in time for|ahead of|prior to)\s+(?:the\s+)?"
         rf"(?:very\s+)?end\s+of\s+{_OWNER}*{_FILLER}{_ANCHOR_NOUN}\b"
