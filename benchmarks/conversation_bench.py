@@ -44,7 +44,7 @@ _UNGRAMMATICAL = re.compile(
     r"\b(?:you (?:was|is|am|has|wasn't|doesn't)|i (?:are|is|were|has|weren't)|"
     r"me (?:am|is|are|was)|you you|your your|you're are|you are is|them is|"
     r"(?:she|he) (?:are|were|have) (?!been|to|got|had))\b"
-    r"|\b(?:feel|feels|seem|seems|like|the|a|an|and|my|your)\.$",
+    r"|\b(?:feel|feels|seem|seems|like|the|a|an|and|my|your|which is|who is)\.$",
     re.IGNORECASE)
 _WHEN_ASKED = re.compile(r"\bby when\b|\bwhen will you\b|\bwhat day\b", re.IGNORECASE)
 _WHEN_GIVEN = re.compile(

@@ -123,6 +123,18 @@ def test_a_long_clause_is_cut_where_a_new_clause_starts_not_before_its_complemen
                            "feel like an obligation for both of us")
     assert said is not None and not said.rstrip(".").endswith(("feel", "and"))
     assert "a totally different specialty now" in said
+    cut = reflect.reflect("One did the data collection, the other wrote most of the draft. I "
+                          "never set this up clearly at the start, which is on me")
+    assert cut == "So you never set this up clearly at the start."
+
+
+@pytest.mark.parametrize("said", ["He's a first year surgery resident.", "Sam is a PGY2.",
+                                  "Im assistant professor of nursing", "She's a PGY-2 in IM"])
+def test_who_someone_is_is_background_not_what_is_reflected(said: str) -> None:
+    assert reflect.introduces(said)
+    reply = reflect.reflect(f"{said.rstrip('.')}. He always apologizes by text afterward but "
+                            "then it happens again")
+    assert reply is not None and "resident" not in reply and "PGY" not in reply
 
 
 def test_coaching_reflections_never_echo_the_message() -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.guidance.reflect import introduces_self
+from assistant.guidance.reflect import introduces
 from assistant.reader.reading import Move
 from assistant.smart.lexicon import WEEKDAY
 from assistant.smart.timebound import find_time
@@ -100,7 +100,7 @@ class Memory:
         unsure of one, as the answer to the question asked last."""
         answering = ANSWERS.get(self.last_asked or "")
         for move in moves:
-            if introduces_self(move.text):
+            if introduces(move.text):
                 continue
             slot = _SLOTS.get(move.label) if move.confidence >= SURE_MOVE else answering
             said = without_filler(move.text)

@@ -57,14 +57,17 @@ _HAS_SUBJECT = re.compile(rf"^(?:(?i:{_WHEN}))?(?:(?i:{_SUBJECT})|{_NOT_A_NAME}[
 #: A short clause whose object only points back ("I want to fix that").
 _ONLY_POINTS = re.compile(r"^(?:\S+\s+){0,4}(?:that|this|it|them)\W*$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:i|i'm|i've|i'd|i'll|we|we're|we've|my|our)\b", re.IGNORECASE)
-#: A statement that only says who the learner is ("I'm a second-year resident", "I'm a PA in
-#: the ED"): handing it back tells them nothing, and it is no account of the situation.
+#: A statement that only says who the learner, or the person they speak of, is ("I'm a PA in
+#: the ED", "She's a PGY-2"): handing it back tells them nothing, and it is no account of the
+#: situation.
 _INTRODUCTION = re.compile(
-    r"^(?:i'?m|i am|i work as) (?:a|an|the|one of the) (?:[\w-]+ ){0,3}(?:resident|registrar|"
+    r"^(?:i'?m|i am|i work as|\w+(?:'s| is)|they(?:'re| are)|"
+    r"(?:my|our) (?:mentee|trainee|student)(?:'s| is)) (?:(?:a|an|the|one of the) )?"
+    r"(?:[\w-]+ ){0,3}(?:resident|registrar|professor|faculty|"
     r"intern|fellow|student|nurse|consultant|attending|physician|doctor|surgeon|pharmacist|"
     r"physio(?:therapist)?|paramedic|midwife|trainee|pa|np|associate|practitioner|mentor|"
     r"mentee|preceptor|supervisor|director|educator|lecturer|officer|sho|fy[12]|f[12]|"
-    r"pgy-?\d|tutor|coordinator|lead)s?\b(?:\s+(?:in|at|on|from|with|for)\b[^,;]*)?"
+    r"pgy-?\d|tutor|coordinator|lead)s?\b(?:\s+(?:in|of|at|on|from|with|for)\b[^,;]*)?"
     r"(?:,\s*(?:about|around|nearly|almost)? ?[\w\s]+ (?:in|into it))?\W*$",
     re.IGNORECASE)
 #: A goal or request stated without a subject ("Improve my suturing", "help me with X").
@@ -287,7 +290,7 @@ def _key_clauses(message: str,
     if lead_in and len(lead_in.group(0).split()) <= 10:
         text = text[lead_in.end():]
     statements = [s.text for s in sentences(text) if not s.text.endswith("?")
-                  and not _ASKED.match(s.text) and not introduces_self(s.text)
+                  and not _ASKED.match(s.text) and not introduces(s.text)
                   and not is_command(s.text)]
     found: list[_Candidate] = []
     for statement in statements:
@@ -321,8 +324,9 @@ def _key_clauses(message: str,
     return [(c.text, len(c.sides) > 1) for c in ranked]
 
 
-def introduces_self(statement: str) -> bool:
-    """``statement`` only says who the learner is ("I'm a second-year resident")."""
+def introduces(statement: str) -> bool:
+    """``statement`` only says who the learner, or the person they speak of, is ("I'm a
+    second-year resident", "He's a first year surgery resident")."""
     return _INTRODUCTION.match(without_filler(statement)) is not None
 
 
@@ -342,9 +346,10 @@ def _trimmed(clause: str) -> str:
     cuts = [m.start() for m in _PHRASE_BREAK.finditer(clause)
             if 4 <= len(clause[:m.start()].split()) <= _MAX_WORDS]
     words = (clause[:cuts[-1]] if cuts else clause).split()[:_MAX_WORDS]
-    while words[-1].lower() in _DANGLING:  # "thank her at our | next call": not "at your."
+    # "thank her at our | next call": not "at your."; "which is | on me": not "which is."
+    while words[-1].lower().rstrip(",;") in _DANGLING:
         words.pop()
-    return " ".join(words)
+    return " ".join(words).rstrip(",;")
 
 
 #: A question asked without its question mark ("how do I help her bounce back"): a question
@@ -356,7 +361,8 @@ _LOWER_FIRST = frozenset({"you", "you're", "you've", "you'd", "you'll", "your", 
                           "they", "she's", "he's", "they're", "it", "it's", "the", "this",
                           "that", "there", "there's", "nobody", "everyone", "someone"})
 _DANGLING = frozenset({"and", "but", "or", "to", "the", "a", "an", "of", "with", "my", "our",
-                       "your", "for", "in", "on", "at"})
+                       "your", "for", "in", "on", "at", "is", "are", "was", "were", "which",
+                       "who", "that", "feel", "feels", "like"})
 #: Reflections of a choice (an option weighed, a step decided, no idea yet), in turn.
 _ROUTES = ("So you have a couple of routes in mind.", "That gives you more than one way in.")
 _ONE_ROUTE = ("So that is one possibility.", "That is one route you could take.")
