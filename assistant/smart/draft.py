@@ -13,7 +13,7 @@ from assistant.text import POSITION, bare_reply, content_words, position, withou
 from .actions import without_goals
 from .checker import check_goal
 from .checkins import plan_checkins
-from .lexicon import COUNT_WORDS, DEADLINE_SAID, LABELLED, MEASURING, PURPOSE
+from .lexicon import COUNT_WORDS, DEADLINE_SAID, LABELLED, MEASURING, PURPOSE, SHORT_BECAUSE
 from .report import CRITERIA, Criterion, CriterionResult, SmartReport
 from .statement import goal_statement, restated
 
@@ -287,7 +287,8 @@ def _labelled(answer: str) -> dict[Criterion, CriterionResult]:
         counted = [part for part in parts if re.search(r"\d", part)]
         return {"measurable": CriterionResult("present", (targets or counted or parts)[0])}
     # "it matters bc ...": the reason as the statement will say it.
-    rest = re.sub(r"^(?:bc|cos|cuz)\b", "because", said["rest"].strip(), flags=re.IGNORECASE)
+    rest = re.sub(rf"^{SHORT_BECAUSE}\b", "because", said["rest"].strip(),
+                  flags=re.IGNORECASE)
     return {"relevant": CriterionResult("present", rest)}
 
 

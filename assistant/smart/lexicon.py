@@ -122,6 +122,8 @@ SUPPORT = re.compile(
     FLAGS,
 )
 
+#: "because" as typed in a hurry ("it matters bc ..."), said in full in a statement.
+SHORT_BECAUSE = r"(?:bc|cos|cuz)"
 #: An answer that names what it answers ("measure = it's submitted", "why it matters: I'm an
 #: MS3 applying IM", "it matters because ..."): the learner's own label outranks the question.
 LABELLED = re.compile(
@@ -129,15 +131,16 @@ LABELLED = re.compile(
     r"(?:\s+(?:it|this|that))?"
     r"(?:\s*(?:[:=\u2014\u2026-]|\.{2,})|\s+(?:is|would be|will be|by|with|via|through)\b))"
     r"|(?P<relevant>why(?:\s+it\s+matters)?\s*[:=\u2014-]|(?:the\s+)?reason(?:\s+is)?\s*[:=\u2014-]"
-    r"|(?:it|this)\s+(?:matters|is important|'s important)\s+(?=(?:because|bc|cos|cuz)\b)))"
+    r"|(?:it|this)\s+(?:matters|is important|'s important)\s+(?=(?:because|"
+    + SHORT_BECAUSE + r")\b)))"
     r"\s*(?P<rest>\S.*)",
     re.IGNORECASE | re.DOTALL,
 )
-# The learner saying how they will know it is done ("I'd measure it by ..."): an answer about
-# the measure, whatever criterion was asked.
 # The learner names the deadline itself ("the deadline is the 21st", "it's due by May").
 DEADLINE_SAID = re.compile(r"\b(?:deadline(?:'s| is| would be)|(?:it's|it is) due|due (?:on|by))\b",
                            re.IGNORECASE)
+# The learner saying how they will know it is done ("I'd measure it by ..."): an answer about
+# the measure, whatever criterion was asked.
 MEASURING = re.compile(
     r"\b(?:measure\w*|i(?:'d| would| will|'ll) know|success (?:would|will) be"
     r"|count (?:it|that) as)\b",

@@ -255,8 +255,7 @@ _START = _rule(
 
 _ANCHOR_RULES: tuple[re.Pattern[str], ...] = (
     # "I really have 3 weeks": time left, not yet a date (nor a measure).
-    _rule(rf"(?:(?<=\bhave )|(?<=\bgot ))(?:only\s+|just\s+)?{NUMBER}\s+(?:day|week|fortnight"
-          rf"|month|year)s?\b{_NOT_RATE}"),
+    _rule(rf"(?:(?<=\bhave )|(?<=\bgot ))(?:only\s+|just\s+)?{NUMBER}\s+{_UNIT}\b{_NOT_RATE}"),
     _rule(
         r"\b(?:by|before|until|till|at|towards?|in time for|ahead of|prior to)\s+(?:the\s+)?"
         rf"(?:very\s+)?end\s+of\s+{_OWNER}*{_FILLER}{_ANCHOR_NOUN}\b"
