@@ -144,6 +144,10 @@ def test_the_sentence_index_follows_adds_changes_and_deletions(settings, embedde
     assert [h.text for hits in scored.values() for h in hits] == ["Pairs meet every week."]
 
 
+def test_an_empty_index_finds_nothing_instead_of_failing(settings, embedder) -> None:
+    assert HybridRetriever(open_store(settings), embedder).search("how often should we meet") == []
+
+
 def test_hits_carry_their_sentences_scored_so_no_turn_embeds_corpus_text(
         starter_settings: Settings, embedder) -> None:
     retriever = HybridRetriever(open_store(starter_settings), embedder)

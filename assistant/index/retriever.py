@@ -40,7 +40,8 @@ class _Lexical:
         self.chunks = chunks
         self._index = bm25s.BM25()
         corpus = [tokens(c.searchable) or ["empty"] for c in chunks]
-        self._index.index(corpus, show_progress=False)
+        if corpus:  # nothing indexed yet: BM25 cannot index an empty corpus
+            self._index.index(corpus, show_progress=False)
         self.rarity = Rarity(Counter(t for terms in corpus for t in set(terms)), len(chunks))
 
     def search(self, query: str, k: int) -> list[StoredChunk]:
