@@ -12,7 +12,7 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from assistant.index.state import update_state
-from assistant.index.store import DocumentRecord, Store, searchable
+from assistant.index.store import DocumentRecord, IndexDamagedError, Store, searchable
 from assistant.settings import Settings
 from assistant.text import sentences
 from ingest.chunking import Chunk, chunk_document
@@ -104,15 +104,25 @@ def sync_paths(
 ) -> SyncReport:
     """Sync every path (a folder or a single file) into ``store`` and record the fingerprint.
 
+    A damaged index (:class:`~assistant.index.store.IndexDamagedError`) is rebuilt: every
+    document it listed is embedded again from its file, with the paths.
+
     Raises :class:`~ingest.lock.SyncBusyError` when another sync of the same home is running.
     """
     with sync_lock(settings.home):
-        return _sync(paths, settings, store, embedder, progress)
+        try:
+            return _sync(paths, settings, store, embedder, progress)
+        except IndexDamagedError as exc:
+            listed = store.reset()
+            report = _sync(paths, settings, store, embedder, progress, restore=listed)
+            report.warnings.insert(0, f"{exc} It was rebuilt: every document was embedded "
+                                      "again.")
+            return report
 
 
 def _sync(
     paths: Sequence[Path], settings: Settings, store: Store, embedder: Embeddings,
-    progress: Progress | None,
+    progress: Progress | None, restore: Sequence[DocumentRecord] = (),
 ) -> SyncReport:
     report = SyncReport(previous_fingerprint=store.fingerprint())
     report.garbage_removed = store.collect_garbage()
@@ -135,6 +145,15 @@ def _sync(
         gone += [record for key, record in scope.items() if key not in seen]
         for item in found:
             prepared = _prepare(item, root, live, settings, report)
+            if prepared is not None:
+                pending.append(prepared)
+    # Documents of a damaged index that the paths do not cover come back from their files.
+    covered = {(o.root, o.source) for o in report.outcomes} | {
+        (p.record.root, p.record.source) for p in pending}
+    for record in restore:
+        if (record.root, record.source) not in covered:
+            found = Found(Path(record.root) / record.source, record.source)
+            prepared = _prepare(found, Path(record.root), {}, settings, report)
             if prepared is not None:
                 pending.append(prepared)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.index.store import open_store
+from assistant.index.store import IndexDamagedError, open_store
 from assistant.settings import Settings, get_settings
 from assistant.text import sentences
 from ingest.sync import sync_paths
@@ -23,7 +23,7 @@ from tests.support.llm_server import free_port
 SYNC_AND_REPORT = """
 import sys
 from assistant.index.embeddings import SentenceTransformerEmbedder
-from assistant.index.store import open_store
+from assistant.index.store import IndexDamagedError, open_store
 from assistant.settings import get_settings
 from ingest.sync import sync_paths
 
@@ -94,6 +94,50 @@ def test_sigkill_mid_sync_leaves_a_consistent_index_and_a_rerun_completes(
     assert all("v2" in c.text for c in store.live_chunks())
     # The sentence index is replaced with its chunks: the killed run's leftovers are gone.
     assert store.sentence_count() == sum(len(sentences(c.text)) for c in store.live_chunks())
+
+
+def damage_vector_files(settings: Settings, collection: str) -> None:
+    """Cut a collection's vector index file short, as a write killed half-way leaves it."""
+    import sqlite3
+
+    with sqlite3.connect(settings.chroma_path / "chroma.sqlite3") as db:
+        (segment,) = db.execute(
+            "SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id "
+            "WHERE c.name = ? AND s.scope = 'VECTOR'", (collection,)).fetchone()
+    pickle = settings.chroma_path / segment / "index_metadata.pickle"
+    os.truncate(pickle, pickle.stat().st_size // 3)
+
+
+def test_a_damaged_index_says_so_and_the_next_sync_rebuilds_every_document(
+    tmp_path: Path, settings: Settings, embedder
+) -> None:
+    corpus = make_corpus(tmp_path / "corpus", "v1")
+    handbook = tmp_path / "handbook"
+    handbook.mkdir()
+    (handbook / "meetings.md").write_text("# Meetings\nAgree an agenda before each meeting.\n")
+    store = open_store(settings)
+    sync_paths([corpus], settings=settings, store=store, embedder=embedder)
+    sync_paths([handbook / "meetings.md"], settings=settings, store=store, embedder=embedder)
+    before = {(r.root, r.source) for r in store.documents()}
+    # The sentences' vectors are the ones this corpus has already written to disk.
+    damage_vector_files(settings, settings.collection + "_sentences")
+
+    store = reopened(settings)
+    query = embedder.embed_query("mentee goals")
+    (hit, _), = store.search(query, 1)
+    with pytest.raises(IndexDamagedError, match=r"cannot be read.*mentorcoach ingest"):
+        store.sentences_of([hit.id], query)
+
+    make_corpus(corpus, "v2")
+    report = sync_paths([corpus], settings=settings, store=store, embedder=embedder)
+    assert report.ok and "It was rebuilt" in report.warnings[0]
+    # The handbook was not among the paths synced, and still came back from its file.
+    assert {(r.root, r.source) for r in store.documents()} == before
+    live, manifest = live_state(settings)
+    assert live == manifest
+    assert all("v2" in c.text for c in store.live_chunks() if c.source.startswith("doc"))
+    assert store.search(embedder.embed_query("agenda before each meeting"), 1)[0][0].source == (
+        "meetings.md")
 
 
 @pytest.fixture

@@ -144,6 +144,7 @@ def ingest(
     """Sync documents (PDF, DOCX, Markdown, text) into the index: only what changed is embedded."""
     from assistant.index.embeddings import embedder_for
     from assistant.index.state import load_state
+    from assistant.index.store import IndexDamagedError
     from ingest.lock import AppRunningError, SyncBusyError, check_no_app
     from ingest.sync import sync_paths
 
@@ -154,7 +155,11 @@ def ingest(
         except AppRunningError as exc:
             fail(str(exc))
     store = open_index(config, rebuild=rebuild)
-    if if_empty and store.documents():
+    try:
+        indexed = if_empty and bool(store.documents())
+    except IndexDamagedError:
+        indexed = False  # the sync rebuilds it
+    if indexed:
         return
     targets = paths or [config.corpus_dir]
     try:
@@ -243,19 +248,21 @@ def build_guide(config: Settings) -> Guide:
     from assistant.chain.guide import Guide
     from assistant.engines import EngineError
     from assistant.guidance.contacts import ContactsError
+    from assistant.index.store import IndexDamagedError
 
     store = open_index(config)
-    if not store.documents():
-        errors.print("[yellow]The index is empty:[/] run `mentorcoach ingest` first.")
     try:
+        if not store.documents():
+            errors.print("[yellow]The index is empty:[/] run `mentorcoach ingest` first.")
         return Guide(config, store=store)
-    except (EngineError, ContactsError) as exc:
+    except (EngineError, ContactsError, IndexDamagedError) as exc:
         fail(str(exc))
 
 
 def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None) -> Reply:
     """Show the reply as it streams, then the enforced text with its sources."""
     from assistant.engines import EngineError
+    from assistant.index.store import IndexDamagedError
     from assistant.plan import Reply
 
     reply = None
@@ -268,7 +275,7 @@ def stream_reply(guide: Guide, session: Session, text: str, choice: Mode | None)
                 else:
                     shown += event
                     live.update(shown, refresh=True)
-    except EngineError as exc:
+    except (EngineError, IndexDamagedError) as exc:
         fail(str(exc))
     assert reply is not None
     return reply

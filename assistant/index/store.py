@@ -41,6 +41,10 @@ class StoreUnavailableError(RuntimeError):
     """The Chroma server cannot be reached, or the local store cannot be opened."""
 
 
+class IndexDamagedError(RuntimeError):
+    """Chroma cannot read a collection's files: a write to them was cut off (a killed sync)."""
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """One indexed document as the manifest knows it."""
@@ -122,6 +126,7 @@ class Store(Protocol):
     def activate(self, record: DocumentRecord) -> None: ...
     def deactivate(self, key: str) -> None: ...
     def collect_garbage(self) -> int: ...
+    def reset(self) -> list[DocumentRecord]: ...
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]: ...
     def sentences_of(
         self, chunk_ids: Sequence[str], vector: Sequence[float]
@@ -176,11 +181,11 @@ class ChromaStore:
         self._manifest_read: tuple[float, dict[str, str]] | None = None
         self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str]], Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._chunks = self._client.get_or_create_collection(
+        self._chunks = _Guarded(self._client.get_or_create_collection(
             self._name,
             metadata={"hnsw:space": "cosine", "embedding_model": self.model_id},
             embedding_function=None,
-        )
+        ))
         indexed_with = (self._chunks.metadata or {}).get("embedding_model")
         if indexed_with != self.model_id:
             raise ModelMismatchError(
@@ -189,13 +194,13 @@ class ChromaStore:
                 "re-embed the corpus with the configured model (or set "
                 "MENTORCOACH_EMBEDDING_MODEL back)."
             )
-        self._manifest = self._client.get_or_create_collection(
+        self._manifest = _Guarded(self._client.get_or_create_collection(
             self._name + _MANIFEST_SUFFIX, embedding_function=None
-        )
-        self._sentences = self._client.get_or_create_collection(
+        ))
+        self._sentences = _Guarded(self._client.get_or_create_collection(
             self._name + _SENTENCES_SUFFIX, metadata={"hnsw:space": "cosine"},
             embedding_function=None,
-        )
+        ))
 
     def documents(self) -> list[DocumentRecord]:
         """Every live document, sorted by root and path."""
@@ -247,6 +252,17 @@ class ChromaStore:
                 collection.delete(ids=stale[start : start + 1000])
             removed += len(stale) if collection is self._chunks else 0
         return removed
+
+    def reset(self) -> list[DocumentRecord]:
+        """Drop and recreate every collection (the way out of a damaged index); returns the
+        documents the manifest listed, or none if it cannot be read either."""
+        try:
+            listed = self.documents()
+        except IndexDamagedError:
+            listed = []
+        self._drop()
+        self._open()
+        return listed
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[StoredChunk, float]]:
         """The ``k`` live chunks nearest to ``vector``, with cosine similarity."""
@@ -393,6 +409,34 @@ class ChromaStore:
             )
         ]
 
+
+class _Guarded:
+    """A Chroma collection whose internal errors (its files cannot be read) are raised as
+    :class:`IndexDamagedError`, which says what happened and how to repair it."""
+
+    def __init__(self, collection: Any) -> None:
+        from chromadb.errors import InternalError
+
+        self._collection = collection
+        self._internal = InternalError
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._collection, name)
+        if not callable(attribute):
+            return attribute
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attribute(*args, **kwargs)
+            except self._internal as exc:
+                raise IndexDamagedError(
+                    f"The index collection {self._collection.name!r} cannot be read ({exc}); "
+                    "a write to it was cut off, as when a sync is killed. Run `mentorcoach "
+                    "ingest`, or add documents in the app's Corpus tab: either rebuilds the "
+                    "index from the documents."
+                ) from exc
+
+        return guarded
 
 
 #: Records per write and per read: a server takes a bounded request, and SQLite a bounded

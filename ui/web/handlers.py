@@ -18,6 +18,7 @@ from assistant.engines import EngineError
 from assistant.guidance.contacts import Contacts
 from assistant.guidance.session import Session
 from assistant.index.model_files import EmbeddingModelError
+from assistant.index.store import IndexDamagedError
 from assistant.plan import LABELS, MODES, Mode, Reply
 from assistant.text import shorten
 from ingest.lock import SyncBusyError
@@ -41,7 +42,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 Message = dict[str, str]
 #: Failures a person can be told about (the message says what to fix), not crashes.
-TURN_ERRORS = (EngineError, EmbeddingModelError)
+TURN_ERRORS = (EngineError, EmbeddingModelError, IndexDamagedError)
 
 
 class TurnTaker(Protocol):
