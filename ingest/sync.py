@@ -115,8 +115,9 @@ def sync_paths(
         except IndexDamagedError as exc:
             listed = store.reset()
             report = _sync(paths, settings, store, embedder, progress, restore=listed)
-            report.warnings.insert(0, f"{exc} It was rebuilt: every document was embedded "
-                                      "again.")
+            report.warnings.insert(0, f"The index could not be read ({exc.__cause__}) and "
+                                      "was rebuilt: every document it listed was embedded "
+                                      "again from its file.")
             return report
 
 
