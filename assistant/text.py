@@ -137,6 +137,17 @@ def first_phrase(text: str) -> str:
     return _PHRASE_END.split(text, maxsplit=1)[0]
 
 
+#: Words that negate what follows them: "not", "never", "nobody", "don't", "wasnt", ...
+NEGATION = (r"\b(?:not|no|never|nobody|no-one|none|nothing|neither|nor|cannot|"
+            r"(?:do|does|did|is|are|was|were|have|has|had|would|could|should|wo|ca|ai)n'?t)\b")
+_NEGATION = re.compile(NEGATION, re.IGNORECASE)
+
+
+def negated(text: str) -> bool:
+    """``text`` has a word of negation."""
+    return bool(_NEGATION.search(text))
+
+
 def stems(text: str) -> list[str]:
     """Every lower-cased, stemmed word token, stop words included ("kill myself" keeps both)."""
     return _STEMMER.stemWords(_TOKEN.findall(text.lower()))

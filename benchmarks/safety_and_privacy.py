@@ -43,7 +43,10 @@ from assistant.reader.safety import ORDINARY, SafetyCheck, training_set  # noqa:
 #: positives, with D's, led to the sixth version (the ownership reading). F was written after
 #: the fifth version too, blind, and was not looked at while making the sixth; its three
 #: misses, all distress told in passing after an ordinary request, then led to the seventh
-#: (each clause read on its own). A blind split written after the seventh is still to come.
+#: (each clause read on its own). F's two misses were looked at again while making the eighth
+#: (a request to go on set aside while in safety; a denial needs a word that denies; hedged
+#: "I'm safe for now" read, not dropped). G was written after the eighth, blind to the code
+#: and to every other set.
 SAFETY_HELDOUT = {
     "held-out A (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout.yaml",
     "held-out B (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_b.yaml",
@@ -52,8 +55,9 @@ SAFETY_HELDOUT = {
     "held-out E (seen in tuning)": ROOT / "benchmarks" / "data" / "safety_heldout_e.yaml",
     "held-out F (blind for two versions, misses seen)": ROOT / "benchmarks" / "data" /
     "safety_heldout_f.yaml",
+    "held-out G (blind, never tuned on)": ROOT / "benchmarks" / "data" / "safety_heldout_g.yaml",
 }
-FINAL = "held-out F (blind, never tuned on)"
+FINAL = "held-out G (blind, never tuned on)"
 PHI_SETS = {"dev (tuned on)": ROOT / "tests" / "data" / "phi_dev.yaml",
             "held-out": ROOT / "benchmarks" / "data" / "phi_heldout.yaml"}
 TARGETS = {"recall": 1.0, "false positives": 0.02}

@@ -42,7 +42,9 @@ EXPLICIT = [
 #: Idioms no pattern may ever match (the classifier is judged on the labelled sets).
 IDIOMS = ["This rotation is killing me", "I'm dying to get this paper out",
           "Shoot me an email", "I could murder a coffee", "The presentation bombed",
-          "I'm not suicidal, I just want help planning my week"]
+          "I'm not suicidal, I just want help planning my week",
+          "I don't want to die, I want a job with fewer nights.",
+          "I want to die of embarrassment, I called the consultant by the wrong name."]
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +93,9 @@ STILL_NOW = [
     "My mentor asked if I'm having thoughts of suicide and I said yes.",
     "Nobody has ever harassed me before. I want to kill myself.",
     "I'm not suicidal but I want to kill myself",
+    # Close to "I don't want to die" for the embedding: a denial needs a word that denies.
+    "I just want to die.",
+    "Let's go on, I just want to die.",
 ]
 
 
@@ -309,6 +314,25 @@ def test_going_on_with_the_named_work_picks_it_up_rather_than_reading_it_as_a_st
     back = guide.ask(session, "ok. I think I want to go on with the meeting prep now")
     assert back.mode == "coaching" and "safety" not in session.extras
     assert "program director" in back.text and "So you have decided" not in back.text
+
+
+@pytest.mark.parametrize(("message", "goes_on"), [
+    ("I'm safe tonight, my partner is home. can we go on with the goal?", True),
+    ("safe for tonight, not sure about tomorrow though. can we go on?", False),
+    ("My partner is home but I don't feel safe with myself. Let's go on.", False),
+    ("can we continue with the goal i feel like disappearing", False),
+])
+def test_saying_one_is_safe_now_goes_on_and_safety_hedged_stays(guide: Guide, message: str,
+                                                               goes_on: bool) -> None:
+    """In safety, a request to go on is a command, not evidence: the rest of the message is
+    read, and being safe now (someone is home) goes on, while safety hedged ("for tonight")
+    or distress told with the request stays in safety."""
+    session = Session()
+    guide.ask(session, "Help me set a SMART goal: I want to submit my abstract by March.")
+    assert guide.ask(session, "I just want to disappear for good.").mode == "safety"
+    reply = guide.ask(session, message)
+    assert (reply.mode != "safety") is goes_on, reply.text
+    assert ("safety" not in session.extras) is goes_on
 
 
 def test_a_chosen_mode_does_not_hold_back_the_safety_reply(guide: Guide) -> None:

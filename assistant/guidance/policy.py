@@ -17,6 +17,7 @@ from assistant.guidance.session import Session
 from assistant.index.retriever import Hit
 from assistant.plan import NOT_COVERED, Mode, Passage, Plan
 from assistant.reader.reading import SHORT_FOLLOW_UP, SPEAKER, Guidance, Reading, is_command
+from assistant.reader.safety import IN_SAFETY
 from assistant.rehearsal.scenarios import ScenarioLibrary
 from assistant.text import content_words, shorten
 
@@ -129,7 +130,7 @@ def safety_first(plan: Plan, turn: TurnInput) -> None:
     """Distress pre-empts every flow and mode; the conversation stays in safety until the
     person wants to go on."""
     asked = [t.text for t in turn.session.history if t.role == "user" and t.text.strip()]
-    safety.safety_first(plan, turn.reading.safety, turn.session.extras.get("safety"),
+    safety.safety_first(plan, turn.reading.safety, turn.session.extras.get(IN_SAFETY),
                         turn.contacts, turn.guidance, asked[-1] if asked else None)
 
 

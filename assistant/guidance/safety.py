@@ -15,7 +15,7 @@ from typing import Any
 from assistant.guidance.contacts import Contacts, Role
 from assistant.index.retriever import Hit
 from assistant.plan import Passage, Plan
-from assistant.reader.safety import SafetyFinding
+from assistant.reader.safety import IN_SAFETY, SafetyFinding, says_little_else, wants_to_go_on
 from assistant.text import best_sentence, content_words, overlap, shorten
 
 #: What the corpus is searched for to cite with a safety reply: the handbook's reporting route
@@ -120,35 +120,6 @@ CARRYING_ON = ("Thanks, let's carry on; the help contacts stay beside the chat i
 #: A message of this many content words goes on with the work rather than merely answering.
 _SOMETHING = 4
 
-_RESUME = re.compile(
-    r"\b(?:(?:let'?s|can we|could we|shall we|i(?:'d| would) like to|i want to|i'?m ready to|"
-    r"ready to|happy to|ok(?:ay)? to)\s+(?:go on|continue|carry on|keep going|get back to|"
-    r"go back to|move on|resume|pick (?:it |this )?up)|^\s*(?:go on|continue|carry on|"
-    r"keep going|back to (?:it|work|my|the|our))\b|(?:i'?m|i am) (?:ok|okay|fine|alright|"
-    r"all right|safe)(?: now)?[,.!]*\s+(?:let'?s|we can|can we|please)|"
-    r"(?:you )?misread|(?:i )?didn'?t mean (?:it )?(?:like that|that way|literally)|"
-    r"(?:just|only) (?:an? )?(?:expression|figure of speech|joke|saying)|not literally|"
-    r"i was (?:joking|kidding|exaggerating))",
-    re.IGNORECASE,
-)
-
-
-def wants_to_go_on(message: str) -> bool:
-    """The person says they want to leave safety and go on with the conversation."""
-    return bool(_RESUME.search(message))
-
-
-#: Wanting to go on, with what the person wants to go on with ("let's get back to the meeting
-#: prep"): that names the work, it adds nothing to it.
-_RESUME_WITH = re.compile(rf"(?:{_RESUME.pattern})(?:\s+(?:with|to|on)\b[^.?!,;]*)?",
-                          re.IGNORECASE)
-
-
-def _says_little_else(message: str) -> bool:
-    """Besides wanting to go on (with something), the message says almost nothing."""
-    return len(content_words(_RESUME_WITH.sub(" ", message))) < 3
-
-
 def _says_something(message: str) -> bool:
     return len(content_words(message)) >= _SOMETHING
 
@@ -212,7 +183,7 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
     message before safety began.
     """
     if finding is not None and state is not None and finding.reading == "classifier" \
-            and wants_to_go_on(plan.message) and _says_little_else(plan.message):
+            and wants_to_go_on(plan.message) and says_little_else(plan.message):
         # "You misread me" reads like distress to the classifier; saying one wants to go on is
         # trusted unless the message says more (explicit phrasings are patterns and count).
         finding = None
@@ -224,7 +195,7 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         plan.passages = [cited[0]] if cited else []
         kinds = list(dict.fromkeys([*(state or {}).get("detected", []), *finding.kinds]))
         plan.safety = finding.to_dict() | {"ongoing": state is not None}
-        plan.session_updates["safety"] = {
+        plan.session_updates[IN_SAFETY] = {
             "detected": kinds,
             "resume_from": (state or {}).get("resume_from", last_message),
             "unsure": finding.unsure and (state or {}).get("unsure", True),
@@ -237,7 +208,7 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         # Only checked in on an unsure reading, or told of someone the person supports (a
         # mentor about a mentee), and the person goes on with their work with no sign of
         # distress of their own: that is going on, as if they had said so.
-        plan.session_updates["safety"] = None
+        plan.session_updates[IN_SAFETY] = None
         plan.notices.append(CARRYING_ON)
         return
     if not wants_to_go_on(plan.message):
@@ -249,9 +220,9 @@ def safety_first(plan: Plan, finding: SafetyFinding | None, state: dict[str, Any
         plan.safety = {"detected": state.get("detected", []), "reading": "ongoing",
                        "unsure": False, "about_someone_else": False, "ongoing": True}
         return
-    plan.session_updates["safety"] = None
+    plan.session_updates[IN_SAFETY] = None
     plan.notices.append(GOING_ON)
-    if _says_little_else(plan.message):
+    if says_little_else(plan.message):
         plan.kind = "resume"
         earlier = state.get("resume_from")
         plan.script = [f"We were working on this: \"{shorten(earlier, 25)}\" Where would you like "

@@ -28,8 +28,8 @@ from assistant.reader.rubric import (
     RubricReader,
     RubricReading,
 )
-from assistant.reader.safety import SafetyCheck, SafetyFinding
-from assistant.text import clauses, content_words, sentences
+from assistant.reader.safety import IN_SAFETY, SafetyCheck, SafetyFinding
+from assistant.text import NEGATION, clauses, content_words, sentences
 
 Guidance = Literal["advice", "coaching", "mentoring"]
 Kind = Literal["question", "situation", "goal_request", "rehearsal_request", "practice_line",
@@ -69,7 +69,7 @@ SPEAKER = "speaker"
 
 #: A command is negated by one of these words shortly before it in its clause ("I don't
 #: want you to just tell me" does not ask for advice).
-_NEGATED = re.compile(r"\b(?:not|no|never|n't|don'?t|didn'?t|rather than|instead of|without)"
+_NEGATED = re.compile(rf"(?:{NEGATION}|\b(?:rather than|instead of|without))"
                       r"\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:.!?]")
 #: A sentence holding a command and this few words is the command alone.
@@ -344,7 +344,8 @@ class Reader:
         # A rehearsing mentor asking the counterpart "are you having thoughts of harming
         # yourself?" is practising the right question, not telling of distress: questions put
         # to the counterpart are left out of the safety check; the learner's own words never.
-        finding = self.safety.check(_own_words(text) if rubric else text)
+        finding = self.safety.check(_own_words(text) if rubric else text,
+                                    in_safety=bool(session and session.extras.get(IN_SAFETY)))
         scope, kind = judged["scope"], judged["kind"]
         if (finding is not None and finding.unsure and kind.label == "question"
                 and scope.label == "clinical" and scope.confidence >= PLAINLY_CLINICAL):

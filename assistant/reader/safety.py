@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.reader.classifier import EmbeddingClassifier, Prediction
 from assistant.reader.labelled import READER_SETS, LabelledSet, load_labelled
-from assistant.text import clauses, sentences
+from assistant.text import clauses, content_words, negated, sentences
 
 SafetyKind = Literal["suicide", "self_harm", "hopelessness", "harassment", "substance"]
 KINDS: tuple[SafetyKind, ...] = ("suicide", "self_harm", "hopelessness", "harassment",
@@ -52,7 +52,8 @@ AT_RISK = (OWN, SUPPORTED, DISTRESS)
 #: ``SETTLES_STRONG``.
 SETTLES_FROM = 0.6
 STRONG_BELOW = 0.05
-SETTLES_STRONG = ("past", "denied", "patient")
+DENIED = "denied"
+SETTLES_STRONG = ("past", DENIED, "patient")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -70,7 +71,8 @@ PATTERNS: dict[SafetyKind, re.Pattern[str]] = {
         r"(?:don'?t|do not) want to (?:live|be alive|exist|wake up)\b",
         r"(?:don'?t|do not) want to be here any ?more\b",
         r"better off (?:dead|without me|if i (?:was|were)n'?t (?:here|around|alive))",
-        r"(?:wish|want)(?:es|s)? (?:i (?:was|were) dead|to die\b|i (?:wouldn'?t|didn'?t|won'?t) "
+        r"(?:wish|want)(?:es|s)? (?:i (?:was|were) dead|to die\b(?! (?:of|from) (?:embarrassment|"
+        r"shame|boredom|laughter|laughing))|i (?:wouldn'?t|didn'?t|won'?t) "
         r"wake up)",
         r"no (?:point|reason) (?:in |to )?(?:living|being alive|going on|waking up)\b",
         r"(?:point|reason) (?:of|in) (?:living|waking up|being alive)\b",
@@ -125,13 +127,16 @@ _SENTENCE_END = re.compile(r"[.?!;]")
 DENIALS = _any(
     r"(?:i'?m|i am) not (?:suicidal|going to (?:hurt|kill|harm) myself|in (?:any )?danger)",
     r"(?:i )?(?:would|will) never (?:hurt|kill|harm) myself",
+    r"(?:don'?t|do not) (?:\w+ )?(?:want|wish) to die\b",
     r"no (?:thoughts|intention|plans?|urges?) (?:of|to|about) (?:suicide|hurting myself|"
     r"harming myself|self[- ]?harm)",
     r"no (?:self[- ]?harm|suicidal) (?:urges|thoughts|feelings)",
     r"not (?:thinking|talking) about (?:suicide|killing myself|hurting myself)",
     r"(?:nobody|no one|no-one) (?:\w+ ){0,2}(?:harass|assault|grop|threaten|abus|stalk)\w* me\b",
     r"(?:i'?ve|i have) never been (?:\w+ )?(?:harassed|assaulted|abused|groped|stalked)",
-    r"(?:i'?m|i am) (?:perfectly |completely |totally )?safe\b",
+    # "I'm safe for now" is no denial: what follows the hedge is the classifiers' to read.
+    r"(?:i'?m|i am) (?:perfectly |completely |totally )?safe\b(?!,? (?:for now|for tonight|"
+    r"for today|for the moment|at the moment|right now|tonight|today)\b)",
     r"not in (?:any )?(?:danger|crisis)\b",
 )
 
@@ -149,6 +154,38 @@ def literal(text: str) -> str:
     for pattern, sense in LITERAL_SENSE:
         text = pattern.sub(sense, text)
     return DENIALS.sub(" ", text)
+
+
+#: Where the guidance keeps a conversation's safety state while it is in safety.
+IN_SAFETY = "safety"
+#: Saying one wants to leave safety and go on, or that one was misread: a command to the
+#: guide, no evidence either way.
+_RESUME = re.compile(
+    r"\b(?:(?:let'?s|can we|could we|shall we|i(?:'d| would) like to|i want to|i'?m ready to|"
+    r"ready to|happy to|ok(?:ay)? to)\s+(?:go on|continue|carry on|keep going|get back to|"
+    r"go back to|move on|resume|pick (?:it |this )?up)|^\s*(?:go on|continue|carry on|"
+    r"keep going|back to (?:it|work|my|the|our))\b|(?:i'?m|i am) (?:ok|okay|fine|alright|"
+    r"all right|safe)(?: now)?[,.!]*\s+(?:let'?s|we can|can we|please)|"
+    r"(?:you )?misread|(?:i )?didn'?t mean (?:it )?(?:like that|that way|literally)|"
+    r"(?:just|only) (?:an? )?(?:expression|figure of speech|joke|saying)|not literally|"
+    r"i was (?:joking|kidding|exaggerating))",
+    re.IGNORECASE,
+)
+#: The same, with the one thing named to go on with ("can we go on with the goal?"): that
+#: names the work and adds nothing to it. Two words at most, so that distress told straight
+#: after it in one run ("can we continue with the goal i feel like disappearing") still counts.
+_RESUME_WITH = re.compile(rf"(?:{_RESUME.pattern})(?:(?:\s+(?:with|to|on))?\s+(?:the|my|our|"
+                          r"this|that|it)\b(?:\s+\w+){0,2})?[?.!,]*", re.IGNORECASE)
+
+
+def wants_to_go_on(message: str) -> bool:
+    """The person says they want to leave safety and go on with the conversation."""
+    return bool(_RESUME.search(message))
+
+
+def says_little_else(message: str) -> bool:
+    """Besides wanting to go on (with something), the message says almost nothing."""
+    return len(content_words(_RESUME_WITH.sub(" ", message))) < 3
 
 
 @dataclass(frozen=True)
@@ -240,19 +277,23 @@ class SafetyCheck:
         self.classifier = EmbeddingClassifier(labelled, embedder, cache_dir)
         self.ownership = EmbeddingClassifier(ownership_set(labelled), embedder, cache_dir)
 
-    def check(self, message: str) -> SafetyFinding | None:
-        """A finding when ``message`` may mean someone is not safe, else None."""
+    def check(self, message: str, *, in_safety: bool = False) -> SafetyFinding | None:
+        """A finding when ``message`` may mean someone is not safe, else None. ``in_safety``:
+        the conversation is in safety, so a request to go on is a command to the guide, and
+        only the rest of the message is read (explicit phrasings are matched in all of it)."""
         text = " ".join(message.split())
         if not text:
             return None
-        readings = _readings(text)
-        candidates = self._candidates(text, readings)
+        read = (" ".join(_RESUME_WITH.sub(" ", text).split()) if in_safety else "") or text
+        readings = _readings(read)
+        candidates = self._candidates(text, read, readings)
         if not candidates:
             return None
         texts = list(dict.fromkeys([*readings, *(c.evidence for c in candidates)]))
         owner = dict(zip(texts, self.ownership.predict_many(texts), strict=True))
         message = [owner[r] for r in readings]
-        standing = [c for c in candidates if not _settled(c, owner[c.evidence], message)]
+        standing = [c for c in candidates
+                    if not _settled(c, text, owner[c.evidence], message)]
         if not standing:
             return None
         first = standing[0]
@@ -263,17 +304,17 @@ class SafetyCheck:
         return SafetyFinding(kinds, first.evidence, first.reading, first.unsure,
                              _supported(message[0]) and _supported(owner[first.evidence]))
 
-    def _candidates(self, text: str, readings: list[str]) -> list[_Candidate]:
-        """The explicit phrasings of ``text``, then each of its ``readings`` that the
-        classifier takes for distress."""
+    def _candidates(self, text: str, read: str, readings: list[str]) -> list[_Candidate]:
+        """The explicit phrasings of ``text``, then each of the ``readings`` of ``read`` (the
+        text the classifier reads) that it takes for distress."""
         hits = pattern_hits(text)
         evidence = [sentence for _, sentence in hits]
-        read = self.classifier.predict_many([literal(r) for r in [*evidence, *readings]])
+        predicted = self.classifier.predict_many([literal(r) for r in [*evidence, *readings]])
         candidates = [_Candidate((kind,), sentence, "pattern", False, p.probability(ORDINARY))
-                      for (kind, sentence), p in zip(hits, read[:len(hits)], strict=True)]
-        for piece, prediction in zip(readings, read[len(hits):], strict=True):
+                      for (kind, sentence), p in zip(hits, predicted[:len(hits)], strict=True)]
+        for piece, prediction in zip(readings, predicted[len(hits):], strict=True):
             ordinary = prediction.probability(ORDINARY)
-            below = ORDINARY_BELOW if piece is text else SENTENCE_ORDINARY_BELOW
+            below = ORDINARY_BELOW if piece is read else SENTENCE_ORDINARY_BELOW
             if ordinary < below:
                 ranked = sorted(KINDS, key=prediction.probability, reverse=True)
                 candidates.append(_Candidate((ranked[0],), piece, "classifier",
@@ -301,11 +342,13 @@ def _not_at_risk(prediction: Prediction) -> tuple[str, float]:
     return label, others[label]
 
 
-def _settled(candidate: _Candidate, evidence: Prediction, message: list[Prediction]) -> bool:
+def _settled(candidate: _Candidate, text: str, evidence: Prediction,
+             message: list[Prediction]) -> bool:
     """Neither the ownership reading of the evidence alone nor that of the whole message
     (``message[0]``) leans to anyone at risk, and one of them, or of the message's sentences,
     is sure of a label that needs no safety reply. A pattern hit or a strong safety reading is
-    settled only by distress told as past and over, denied, or a patient's."""
+    settled only by distress told as past and over, denied (in ``text``, the message, with a
+    word that denies), or a patient's."""
     if any(sum(p.probability(k) for k in AT_RISK) > 1 - SETTLES_FROM
            for p in (evidence, message[0])):
         return False
@@ -314,6 +357,10 @@ def _settled(candidate: _Candidate, evidence: Prediction, message: list[Predicti
     if not sure:
         return False
     strong = candidate.reading == "pattern" or candidate.ordinary < STRONG_BELOW
+    if strong and sure[0] == DENIED and not negated(text):
+        # The embedding hears "I just want to die" as close to "I don't want to die": a
+        # denial needs a word that denies.
+        return False
     return sure[0] in SETTLES_STRONG or not strong
 
 
